@@ -1,0 +1,12 @@
+/**
+ * One function per stream kind. Category prefixes are shared by the SQLite and
+ * EventStoreDB adapters so category reads (`$ce-thirdParty`) work on both.
+ */
+export const streams = {
+  thirdParty: (id: string): string => `thirdParty-${id}`,
+} as const;
+
+export const categoryOf = (streamName: string): string => {
+  const dash = streamName.indexOf('-');
+  return dash === -1 ? streamName : streamName.slice(0, dash);
+};
