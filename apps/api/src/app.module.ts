@@ -1,0 +1,42 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { loadConfig } from '#platform';
+import { APP_FILTER } from '@nestjs/core';
+import { formatError } from './graphql/errors.js';
+import { GraphQLErrorFilter } from './graphql/graphql-error.filter.js';
+import { HealthController } from './health/health.controller.js';
+import { InfrastructureModule } from './infrastructure/infrastructure.module.js';
+import { ThirdPartyModule } from './third-party/third-party.module.js';
+
+/** Every GraphQL feature module; print-schema builds the contract from the same list. */
+export const featureModules = [ThirdPartyModule];
+
+@Module({})
+export class AppModule {
+  /** `extra` lets the embedded start add the projection worker to the same process. */
+  static register(extra: DynamicModule['imports'] = []): DynamicModule {
+    const production = loadConfig().production;
+    return {
+      module: AppModule,
+      imports: [
+        InfrastructureModule,
+        CqrsModule.forRoot(),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: true,
+          sortSchema: true,
+          introspection: true,
+          includeStacktraceInErrorResponses: !production,
+          formatError: formatError(production),
+        }),
+        ...featureModules,
+        ...extra,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: GraphQLErrorFilter }],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { randomIds, type EventStore } from '#event-store';
+import type { ReadStore } from '#read-store';
+import { createCodec, loadConfig, openEventStore, openReadStore, systemClock, type SuiviConfig } from '#platform';
+import { CLOCK, CODEC, CONFIG, EVENT_STORE, IDS, READ_STORE } from './tokens.js';
+
+/**
+ * Opens the stores once per process and closes them last on shutdown, after
+ * the HTTP server and the projection worker have stopped using them.
+ */
+@Global()
+@Module({
+  providers: [
+    { provide: CONFIG, useFactory: (): SuiviConfig => loadConfig() },
+    { provide: EVENT_STORE, inject: [CONFIG], useFactory: (config: SuiviConfig) => openEventStore(config) },
+    { provide: READ_STORE, inject: [CONFIG], useFactory: (config: SuiviConfig) => openReadStore(config) },
+    { provide: CODEC, useFactory: createCodec },
+    { provide: CLOCK, useValue: systemClock },
+    { provide: IDS, useValue: randomIds },
+  ],
+  exports: [CONFIG, EVENT_STORE, READ_STORE, CODEC, CLOCK, IDS],
+})
+export class InfrastructureModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.eventStore.close();
+    await this.readStore.close();
+  }
+}

@@ -1,0 +1,7 @@
+/** Injection tokens for the ports: Nest wires adapters to them at the edge. */
+export const CONFIG = Symbol('SuiviConfig');
+export const EVENT_STORE = Symbol('EventStore');
+export const READ_STORE = Symbol('ReadStore');
+export const CODEC = Symbol('EventCodec');
+export const CLOCK = Symbol('Clock');
+export const IDS = Symbol('IdGenerator');

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { describeStores, loadConfig } from '#platform';
+import { ProjectionWorkerModule } from '../../worker/src/projection-worker.module.js';
+import { AppModule } from './app.module.js';
+import { installGracefulShutdown } from './shutdown.js';
+
+/**
+ * `npm start`: the GraphQL API and, unless SUIVI_WORKER=off, the projection
+ * worker in the same process — the embedded default needs nothing else.
+ */
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const logger = new Logger('Suivi');
+  const extra = config.worker === 'inline' ? [ProjectionWorkerModule] : [];
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(extra), new FastifyAdapter(), {
+    bufferLogs: false,
+  });
+  installGracefulShutdown(app, logger);
+  await app.listen(config.port, config.host);
+  const url = await app.getUrl();
+  logger.log(`GraphQL at ${url.replace('[::1]', 'localhost')}/graphql — ${describeStores(config)}; worker ${config.worker}`);
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`Suivi failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+import { NestFactory } from '@nestjs/core';
+import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { ThirdPartyResolver } from './third-party/third-party.resolver.js';
+
+/** Every resolver class of the API: the contract is generated from these. */
+export const resolvers = [ThirdPartyResolver];
+
+/** The GraphQL contract as the code defines it, sorted like the running server's. */
+export async function buildSchemaSdl(): Promise<string> {
+  const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: ['error'] });
+  try {
+    const schema = await app.get(GraphQLSchemaFactory).create(resolvers);
+    return `${printSchema(lexicographicSortSchema(schema))}\n`;
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './config.js';
+export * from './stores.js';
+export * from './clock.js';
