@@ -13,7 +13,8 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT
 
 start() {
-  SUIVI_DATA_DIR="$data/store" PORT=$port HOST=127.0.0.1 node dist/apps/api/src/main.js >>"$log" 2>&1 &
+  env -u MONGODB_URL -u EVENTSTORE_URL SUIVI_DATA_DIR="$data/store" PORT=$port HOST=127.0.0.1 \
+    node dist/apps/api/src/main.js >>"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do
     if curl -fsS "$url/health/ready" >/dev/null 2>&1; then return 0; fi

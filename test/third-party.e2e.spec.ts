@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SuiviApp } from './support/suivi-app.js';
+import { isolatedMongoUrl, SuiviApp } from './support/suivi-app.js';
 
 const REGISTER = `
   mutation Register($input: RegisterThirdPartyInput!) {
@@ -32,7 +32,12 @@ interface ListData {
   };
 }
 
-describe('third parties over GraphQL (embedded stores, inline worker)', () => {
+// The embedded default always; the MongoDB read store too when a server is configured.
+const mongodbUrl = isolatedMongoUrl();
+const backends: [string, string | undefined][] = [['embedded SQLite stores', undefined]];
+if (mongodbUrl) backends.push(['SQLite events, MongoDB read models', mongodbUrl]);
+
+describe.each(backends)('third parties over GraphQL (%s, inline worker)', (_label, mongoUrl) => {
   let suivi: SuiviApp;
   let lastPosition = '0';
 
@@ -47,7 +52,7 @@ describe('third parties over GraphQL (embedded stores, inline worker)', () => {
     suivi.graphql<ListData>(LIST, variables, { 'x-suivi-consistent-with': lastPosition });
 
   beforeAll(async () => {
-    suivi = await SuiviApp.start();
+    suivi = await SuiviApp.start({ ...(mongoUrl ? { mongodbUrl: mongoUrl } : {}) });
   });
   afterAll(async () => {
     await suivi.stop();

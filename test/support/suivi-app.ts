@@ -1,11 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { MongoClient } from 'mongodb';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from '../../apps/api/src/app.module.js';
 import { ProjectionWorkerModule } from '../../apps/worker/src/projection-worker.module.js';
+
+/** MONGODB_URL with a fresh database name, or null when no MongoDB server is configured. */
+export function isolatedMongoUrl(): string | null {
+  const base = process.env['MONGODB_URL'];
+  if (!base) return null;
+  const url = new URL(base);
+  url.pathname = `/suivi_e2e_${randomBytes(4).toString('hex')}`;
+  return url.toString();
+}
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
@@ -22,12 +33,19 @@ export class SuiviApp {
     readonly url: string,
     readonly dataDir: string,
     private readonly ownsDataDir: boolean,
+    private readonly mongodbUrl: string | null,
   ) {}
 
-  static async start(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<SuiviApp> {
+  /**
+   * The environment decides the stores, so it is set explicitly: embedded SQLite
+   * unless `mongodbUrl` is given (a database of its own, to isolate runs).
+   */
+  static async start(options: { dataDir?: string; mongodbUrl?: string } = {}): Promise<SuiviApp> {
     const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'suivi-e2e-'));
     process.env['SUIVI_DATA_DIR'] = dataDir;
-    for (const [key, value] of Object.entries(options.env ?? {})) process.env[key] = value;
+    delete process.env['EVENTSTORE_URL'];
+    if (options.mongodbUrl) process.env['MONGODB_URL'] = options.mongodbUrl;
+    else delete process.env['MONGODB_URL'];
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.register([ProjectionWorkerModule]),
       new FastifyAdapter(),
@@ -36,7 +54,7 @@ export class SuiviApp {
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    return new SuiviApp(app, `http://127.0.0.1:${port}`, dataDir, options.dataDir === undefined);
+    return new SuiviApp(app, `http://127.0.0.1:${port}`, dataDir, options.dataDir === undefined, options.mongodbUrl ?? null);
   }
 
   async graphql<T = Record<string, unknown>>(
@@ -54,6 +72,14 @@ export class SuiviApp {
 
   async stop(): Promise<void> {
     await this.app.close();
+    if (this.mongodbUrl) {
+      const client = await MongoClient.connect(this.mongodbUrl);
+      try {
+        await client.db().dropDatabase();
+      } finally {
+        await client.close();
+      }
+    }
     if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
