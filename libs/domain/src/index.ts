@@ -1,10 +1,21 @@
 export * from './shared/event.js';
 export * from './shared/errors.js';
 export * from './shared/streams.js';
+export * from './shared/values.js';
+export * from './shared/validation.js';
+export * from './shared/field-changes.js';
+export * from './shared/references.js';
+export * from './catalogue/catalogue.js';
 export * from './third-party/third-party.events.js';
 export * from './third-party/third-party.commands.js';
-export {
-  thirdPartyDecider,
-  NAME_MAX_LENGTH,
-  type ThirdPartyState,
-} from './third-party/third-party.decider.js';
+export * from './third-party/third-party.decider.js';
+export * from './contact/contact.events.js';
+export * from './contact/contact.commands.js';
+export * from './exchange/exchange.events.js';
+export * from './exchange/exchange.commands.js';
+export * from './note/note.events.js';
+export * from './note/note.commands.js';
+export * from './contact/contact.decider.js';
+export * from './exchange/exchange.decider.js';
+export * from './note/note.decider.js';
+export * from './third-party/third-party.upcasters.js';

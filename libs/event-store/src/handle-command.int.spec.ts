@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import {
+  defaultCatalogue,
   streams,
   thirdPartyDecider,
   type CommandContext,
@@ -36,7 +37,7 @@ const context = (overrides: Partial<CommandContext> = {}): CommandContext => ({
 
 const register: RegisterThirdParty = {
   type: 'RegisterThirdParty',
-  data: { thirdPartyId: THIRD_PARTY_ID, name: '  Acme Industries ', kind: 'COMPANY', roles: ['CUSTOMER', 'PROSPECT'] },
+  data: { thirdPartyId: THIRD_PARTY_ID, name: '  Acme Industries ', kind: 'COMPANY', roles: ['CUSTOMER', 'PROSPECT'], catalogue: defaultCatalogue },
 };
 
 type Incremented = Message<'Incremented', { n: number }>;
@@ -104,7 +105,7 @@ describe('handleCommand on the SQLite store', () => {
       source: 'api',
       schemaVersion: 1,
     });
-    expect(result).toMatchObject({ revision: 0n, position: 1n, replayed: false, state: { status: 'registered', name: 'Acme Industries' } });
+    expect(result).toMatchObject({ revision: 0n, position: 1n, replayed: false, state: { status: 'active', profile: { name: 'Acme Industries' } } });
     expect(result.events).toHaveLength(1);
     const { recordedAt: _ignored, ...returned } = result.events[0]!;
     const { recordedAt: _ignoredToo, ...decoded } = deps.codec.decode(stored!);

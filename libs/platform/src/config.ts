@@ -14,6 +14,8 @@ export interface SuiviConfig {
   /** inline: the API process also runs the projection worker (the embedded default). */
   readonly worker: WorkerMode;
   readonly production: boolean;
+  /** JSON file of contact modes, exchange subjects and custom fields; null: the defaults. */
+  readonly catalogueFile: string | null;
 }
 
 export class ConfigError extends Error {
@@ -53,5 +55,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SuiviConfig {
     mongodbUrl,
     worker: oneOf('SUIVI_WORKER', env['SUIVI_WORKER'], ['inline', 'off'] as const, 'inline'),
     production: env['NODE_ENV'] === 'production',
+    catalogueFile: env['SUIVI_CATALOGUE_FILE'] ? path.resolve(env['SUIVI_CATALOGUE_FILE']) : null,
   };
 }

@@ -1,3 +1,4 @@
 export * from './config.js';
 export * from './stores.js';
 export * from './clock.js';
+export * from './catalogue.js';

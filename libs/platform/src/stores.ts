@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { domainSchemaVersions, domainUpcasters } from '#domain';
 import { EventCodec, KurrentEventStore, SqliteEventStore, type EventStore } from '#event-store';
 import { MongoReadStore, SqliteReadStore, type ReadStore } from '#read-store';
 import type { SuiviConfig } from './config.js';
@@ -23,7 +24,7 @@ export async function openReadStore(config: SuiviConfig): Promise<ReadStore> {
  * registered here as event shapes evolve; the personal-data cipher plugs in here.
  */
 export function createCodec(): EventCodec {
-  return new EventCodec({ schemaVersions: {}, upcasters: [] });
+  return new EventCodec({ schemaVersions: domainSchemaVersions, upcasters: domainUpcasters });
 }
 
 export const describeStores = (config: SuiviConfig): string =>

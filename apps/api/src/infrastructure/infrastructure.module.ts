@@ -1,8 +1,8 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { randomIds, type EventStore } from '#event-store';
 import type { ReadStore } from '#read-store';
-import { createCodec, loadConfig, openEventStore, openReadStore, systemClock, type SuiviConfig } from '#platform';
-import { CLOCK, CODEC, CONFIG, EVENT_STORE, IDS, READ_STORE } from './tokens.js';
+import { createCodec, loadCatalogue, loadConfig, openEventStore, openReadStore, systemClock, type SuiviConfig } from '#platform';
+import { CATALOGUE, CLOCK, CODEC, CONFIG, EVENT_STORE, IDS, READ_STORE } from './tokens.js';
 
 /**
  * Opens the stores once per process and closes them last on shutdown, after
@@ -15,10 +15,11 @@ import { CLOCK, CODEC, CONFIG, EVENT_STORE, IDS, READ_STORE } from './tokens.js'
     { provide: EVENT_STORE, inject: [CONFIG], useFactory: (config: SuiviConfig) => openEventStore(config) },
     { provide: READ_STORE, inject: [CONFIG], useFactory: (config: SuiviConfig) => openReadStore(config) },
     { provide: CODEC, useFactory: createCodec },
+    { provide: CATALOGUE, inject: [CONFIG], useFactory: (config: SuiviConfig) => loadCatalogue(config) },
     { provide: CLOCK, useValue: systemClock },
     { provide: IDS, useValue: randomIds },
   ],
-  exports: [CONFIG, EVENT_STORE, READ_STORE, CODEC, CLOCK, IDS],
+  exports: [CONFIG, EVENT_STORE, READ_STORE, CODEC, CLOCK, IDS, CATALOGUE],
 })
 export class InfrastructureModule implements OnApplicationShutdown {
   constructor(

@@ -5,3 +5,4 @@ export const READ_STORE = Symbol('ReadStore');
 export const CODEC = Symbol('EventCodec');
 export const CLOCK = Symbol('Clock');
 export const IDS = Symbol('IdGenerator');
+export const CATALOGUE = Symbol('Catalogue');

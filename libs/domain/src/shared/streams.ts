@@ -4,9 +4,18 @@
  */
 export const streams = {
   thirdParty: (id: string): string => `thirdParty-${id}`,
+  contact: (id: string): string => `contact-${id}`,
+  exchange: (id: string): string => `exchange-${id}`,
+  note: (id: string): string => `note-${id}`,
 } as const;
 
 export const categoryOf = (streamName: string): string => {
   const dash = streamName.indexOf('-');
   return dash === -1 ? streamName : streamName.slice(0, dash);
+};
+
+/** The id part of a stream name (`exchange-<id>` → `<id>`). */
+export const idOf = (streamName: string): string => {
+  const dash = streamName.indexOf('-');
+  return dash === -1 ? streamName : streamName.slice(dash + 1);
 };

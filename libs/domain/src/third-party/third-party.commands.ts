@@ -1,9 +1,84 @@
 import type { Message } from '../shared/event.js';
-import type { ThirdPartyKind, ThirdPartyRole } from './third-party.events.js';
+import type { Address } from '../shared/values.js';
+import type { Catalogue, CustomFieldValue } from '../catalogue/catalogue.js';
+import type { ProspectStatus, ThirdPartyKind } from './third-party.events.js';
 
 export type RegisterThirdParty = Message<
   'RegisterThirdParty',
-  { thirdPartyId: string; name: string; kind: ThirdPartyKind; roles: ThirdPartyRole[] }
+  {
+    readonly thirdPartyId: string;
+    readonly name: string;
+    readonly kind: ThirdPartyKind;
+    readonly roles: readonly string[];
+    /** Default for a prospect: NEVER_CONTACTED. Must be null/absent for a non-prospect. */
+    readonly prospectStatus?: ProspectStatus | null;
+    readonly leadSource?: string | null;
+    readonly territory?: string | null;
+    readonly vatNumber?: string | null;
+    readonly email?: string | null;
+    readonly phone?: string | null;
+    readonly website?: string | null;
+    readonly address?: Partial<Address> | null;
+    readonly paymentTerms?: string | null;
+    readonly ownerId?: string | null;
+    readonly categories?: readonly string[];
+    readonly tags?: readonly string[];
+    readonly customFields?: Readonly<Record<string, CustomFieldValue>>;
+    readonly catalogue: Catalogue;
+  }
 >;
 
-export type ThirdPartyCommand = RegisterThirdParty;
+/**
+ * Only the fields present (not undefined) are changed; null clears a field.
+ * `customFields` merges: a key set to null is removed.
+ */
+export type UpdateThirdParty = Message<
+  'UpdateThirdParty',
+  {
+    readonly thirdPartyId: string;
+    readonly name?: string;
+    readonly kind?: ThirdPartyKind;
+    readonly roles?: readonly string[];
+    readonly prospectStatus?: ProspectStatus | null;
+    readonly leadSource?: string | null;
+    readonly territory?: string | null;
+    readonly vatNumber?: string | null;
+    readonly email?: string | null;
+    readonly phone?: string | null;
+    readonly website?: string | null;
+    readonly address?: Partial<Address> | null;
+    readonly paymentTerms?: string | null;
+    readonly customFields?: Readonly<Record<string, CustomFieldValue>>;
+    readonly catalogue: Catalogue;
+  }
+>;
+
+export type AssignThirdPartyOwner = Message<
+  'AssignThirdPartyOwner',
+  { readonly thirdPartyId: string; readonly ownerId: string | null }
+>;
+
+/** Replaces the categories and/or tags given (absent = unchanged). */
+export type CategoriseThirdParty = Message<
+  'CategoriseThirdParty',
+  { readonly thirdPartyId: string; readonly categories?: readonly string[]; readonly tags?: readonly string[] }
+>;
+
+export type ArchiveThirdParty = Message<'ArchiveThirdParty', { readonly thirdPartyId: string; readonly reason?: string | null }>;
+
+/**
+ * The handler looks up the first recorded exchange (from the exchanges read
+ * model, caught up) and passes it in: the decider does no I/O.
+ */
+export type ConvertProspect = Message<
+  'ConvertProspect',
+  { readonly thirdPartyId: string; readonly firstExchangeAt: string | null }
+>;
+
+export type ThirdPartyCommand =
+  | RegisterThirdParty
+  | UpdateThirdParty
+  | AssignThirdPartyOwner
+  | CategoriseThirdParty
+  | ArchiveThirdParty
+  | ConvertProspect;

@@ -1,108 +1,452 @@
+import { validCustomFields, type Catalogue, type CustomFieldValue } from '../catalogue/catalogue.js';
+import { DomainRuleViolated, InvalidInput, NotFound } from '../shared/errors.js';
 import type { CommandContext, Decider } from '../shared/event.js';
-import { DomainRuleViolated, InvalidInput } from '../shared/errors.js';
-import type { RegisterThirdParty, ThirdPartyCommand } from './third-party.commands.js';
+import { diffFields, jsonEqual } from '../shared/field-changes.js';
 import {
+  labelList,
+  LIMITS,
+  oneOf,
+  optionalCountryCode,
+  optionalEmail,
+  optionalPhone,
+  optionalText,
+  optionalVatNumber,
+  optionalWebsite,
+  requiredText,
+} from '../shared/validation.js';
+import type { Address, FieldChange, JsonValue } from '../shared/values.js';
+import type {
+  ArchiveThirdParty,
+  AssignThirdPartyOwner,
+  CategoriseThirdParty,
+  ConvertProspect,
+  RegisterThirdParty,
+  ThirdPartyCommand,
+  UpdateThirdParty,
+} from './third-party.commands.js';
+import {
+  prospectStatuses,
   thirdPartyKinds,
+  thirdPartyProfileFields,
   thirdPartyRoles,
+  type ProspectStatus,
   type ThirdPartyEvent,
-  type ThirdPartyKind,
+  type ThirdPartyProfile,
   type ThirdPartyRole,
 } from './third-party.events.js';
 
+/** What the write side knows of a registered third party, active or archived. */
+export interface ThirdPartyRecord {
+  readonly thirdPartyId: string;
+  readonly registeredAt: string;
+  readonly ownerId: string | null;
+  readonly categories: string[];
+  readonly tags: string[];
+  readonly profile: ThirdPartyProfile;
+  /** When it was converted from prospect to customer; null if never. */
+  readonly convertedAt: string | null;
+}
+
 export type ThirdPartyState =
-  | { status: 'none' }
-  | {
-      status: 'registered';
-      thirdPartyId: string;
-      name: string;
-      kind: ThirdPartyKind;
-      roles: ThirdPartyRole[];
-      registeredAt: string;
-    };
+  | { readonly status: 'none' }
+  | ({ readonly status: 'active' } & ThirdPartyRecord)
+  | ({ readonly status: 'archived' } & ThirdPartyRecord);
 
-export const NAME_MAX_LENGTH = 200;
+export const NAME_MAX_LENGTH = LIMITS.name;
 
-export const initialState = (): ThirdPartyState => ({ status: 'none' });
+export const addressFields = ['street', 'postalCode', 'city', 'region', 'country'] as const satisfies readonly (keyof Address)[];
 
-export const evolve = (state: ThirdPartyState, event: ThirdPartyEvent): ThirdPartyState => {
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const emptyAddress: Address = { street: null, postalCode: null, city: null, region: null, country: null };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// ---------------------------------------------------------------------------
+// evolve
+
+/** Applies recorded changes (dotted paths for address and custom fields) to a profile. */
+const applyProfileChanges = (profile: ThirdPartyProfile, changes: readonly FieldChange[]): ThirdPartyProfile => {
+  const next: Mutable<ThirdPartyProfile> = { ...profile };
+  const customFields: Record<string, CustomFieldValue> = { ...profile.customFields };
+  for (const { field, to } of changes) {
+    if (field.startsWith('address.')) {
+      const key = field.slice('address.'.length);
+      if (!(addressFields as readonly string[]).includes(key)) continue;
+      const address: Address = { ...(next.address ?? emptyAddress), [key]: to };
+      next.address = addressFields.every((f) => address[f] === null) ? null : address;
+    } else if (field.startsWith('customFields.')) {
+      const key = field.slice('customFields.'.length);
+      if (to === null) delete customFields[key];
+      else customFields[key] = to as CustomFieldValue;
+    } else if ((thirdPartyProfileFields as readonly string[]).includes(field)) {
+      (next as Record<string, unknown>)[field] = to;
+    }
+  }
+  next.customFields = customFields;
+  return next;
+};
+
+const changedValue = (changes: readonly FieldChange[], field: string): { found: boolean; to: JsonValue } => {
+  const change = changes.find((candidate) => candidate.field === field);
+  return change ? { found: true, to: change.to } : { found: false, to: null };
+};
+
+const initialState = (): ThirdPartyState => ({ status: 'none' });
+
+const evolve = (state: ThirdPartyState, event: ThirdPartyEvent): ThirdPartyState => {
   switch (event.type) {
-    case 'ThirdPartyRegistered':
+    case 'ThirdPartyRegistered': {
+      const d = event.data;
       return {
-        status: 'registered',
-        thirdPartyId: event.data.thirdPartyId,
-        name: event.data.name,
-        kind: event.data.kind,
-        roles: event.data.roles,
-        registeredAt: event.data.registeredAt,
+        status: 'active',
+        thirdPartyId: d.thirdPartyId,
+        registeredAt: d.registeredAt,
+        ownerId: d.ownerId,
+        categories: d.categories,
+        tags: d.tags,
+        profile: {
+          name: d.name,
+          kind: d.kind,
+          roles: d.roles,
+          prospectStatus: d.prospectStatus,
+          leadSource: d.leadSource,
+          territory: d.territory,
+          vatNumber: d.vatNumber,
+          email: d.email,
+          phone: d.phone,
+          website: d.website,
+          address: d.address,
+          paymentTerms: d.paymentTerms,
+          customFields: d.customFields,
+        },
+        convertedAt: null,
+      };
+    }
+    case 'ThirdPartyUpdated':
+      if (state.status === 'none') return state;
+      return { ...state, profile: applyProfileChanges(state.profile, event.data.changes) };
+    case 'ThirdPartyOwnerAssigned': {
+      if (state.status === 'none') return state;
+      const owner = changedValue(event.data.changes, 'ownerId');
+      return owner.found ? { ...state, ownerId: owner.to as string | null } : state;
+    }
+    case 'ThirdPartyCategorised': {
+      if (state.status === 'none') return state;
+      const categories = changedValue(event.data.changes, 'categories');
+      const tags = changedValue(event.data.changes, 'tags');
+      return {
+        ...state,
+        categories: categories.found ? (categories.to as string[]) : state.categories,
+        tags: tags.found ? (tags.to as string[]) : state.tags,
+      };
+    }
+    case 'ThirdPartyArchived':
+      if (state.status === 'none') return state;
+      return { ...state, status: 'archived' };
+    case 'ProspectConverted':
+      if (state.status === 'none') return state;
+      return {
+        ...state,
+        profile: applyProfileChanges(state.profile, event.data.changes),
+        convertedAt: event.data.convertedAt,
       };
     default: {
-      const unreachable: never = event.type;
+      const unreachable: never = event;
       return unreachable;
     }
   }
 };
 
-// Control characters other than tab/newline are never legitimate in a name and
-// break CSV exports and terminals downstream.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// ---------------------------------------------------------------------------
+// validation of the profile
 
-const validName = (field: string, raw: string): string => {
-  const name = raw.normalize('NFC').trim();
-  if (name.length === 0) throw new InvalidInput(field, 'must not be empty');
-  if (name.length > NAME_MAX_LENGTH) throw new InvalidInput(field, `must be at most ${NAME_MAX_LENGTH} characters`);
-  if (CONTROL_CHARS.test(name)) throw new InvalidInput(field, 'must not contain control characters');
-  if (!name.isWellFormed()) throw new InvalidInput(field, 'must be valid Unicode');
-  return name;
-};
-
-const validRoles = (roles: readonly string[]): ThirdPartyRole[] => {
+const validRoles = (raw: unknown): ThirdPartyRole[] => {
+  if (!Array.isArray(raw)) throw new InvalidInput('roles', 'must be a list');
   const seen = new Set<ThirdPartyRole>();
-  roles.forEach((role, index) => {
-    if (!(thirdPartyRoles as readonly string[]).includes(role)) {
-      throw new InvalidInput(`roles[${index}]`, `must be one of ${thirdPartyRoles.join(', ')}`);
-    }
-    seen.add(role as ThirdPartyRole);
+  raw.forEach((role: unknown, index) => {
+    seen.add(oneOf(`roles[${index}]`, role, thirdPartyRoles));
   });
   // Canonical order keeps events comparable whatever order the client sent.
   return thirdPartyRoles.filter((role) => seen.has(role));
 };
 
-const registerThirdParty = (
-  command: RegisterThirdParty,
-  state: ThirdPartyState,
-  context: CommandContext,
-): ThirdPartyEvent[] => {
-  const { thirdPartyId, kind } = command.data;
-  const name = validName('name', command.data.name);
-  if (!(thirdPartyKinds as readonly string[]).includes(kind)) {
-    throw new InvalidInput('kind', `must be one of ${thirdPartyKinds.join(', ')}`);
+/**
+ * The prospect status belongs to prospects: given for a non-prospect it is bad
+ * input; a prospect without one (or cleared) is NEVER_CONTACTED; a third party
+ * that stops being a prospect loses it.
+ */
+const resolveProspectStatus = (
+  roles: readonly ThirdPartyRole[],
+  given: unknown,
+  current: ProspectStatus | null,
+): ProspectStatus | null => {
+  const isProspect = roles.includes('PROSPECT');
+  if (given !== undefined && given !== null) {
+    const status = oneOf('prospectStatus', given, prospectStatuses);
+    if (!isProspect) throw new InvalidInput('prospectStatus', 'only applies to a third party with the PROSPECT role');
+    return status;
   }
-  const roles = validRoles(command.data.roles);
-  if (state.status === 'registered') {
+  if (!isProspect) return null;
+  if (given === null) return 'NEVER_CONTACTED';
+  return current ?? 'NEVER_CONTACTED';
+};
+
+/** Merges the given address fields into `base` (absent = unchanged, null = cleared); all empty → null. */
+const validAddress = (raw: unknown, base: Address | null): Address | null => {
+  if (raw === null) return null;
+  if (!isRecord(raw)) throw new InvalidInput('address', 'must be an object');
+  for (const key of Object.keys(raw)) {
+    if (!(addressFields as readonly string[]).includes(key)) {
+      throw new InvalidInput(`address.${key}`, `is not an address field (expected ${addressFields.join(', ')})`);
+    }
+  }
+  const next: Mutable<Address> = { ...(base ?? emptyAddress) };
+  for (const field of addressFields) {
+    const value = raw[field];
+    if (value === undefined) continue;
+    next[field] =
+      field === 'country' ? optionalCountryCode('address.country', value) : optionalText(`address.${field}`, value, { max: LIMITS.short });
+  }
+  return addressFields.every((field) => next[field] === null) ? null : next;
+};
+
+const sortedFields = (fields: Record<string, CustomFieldValue>): Record<string, CustomFieldValue> =>
+  Object.fromEntries(Object.keys(fields).sort().map((key) => [key, fields[key] as CustomFieldValue]));
+
+const mergeCustomFields = (
+  current: Readonly<Record<string, CustomFieldValue>>,
+  raw: unknown,
+  catalogue: Catalogue | undefined,
+): Record<string, CustomFieldValue> => {
+  const merged: Record<string, CustomFieldValue> = { ...current };
+  for (const [key, value] of Object.entries(validCustomFields(raw, catalogue))) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return sortedFields(merged);
+};
+
+type ProfileInput = Partial<Omit<UpdateThirdParty['data'], 'thirdPartyId' | 'catalogue'>>;
+
+/** The profile after applying the given fields to `base` (absent fields unchanged). */
+const nextProfile = (base: ThirdPartyProfile, input: ProfileInput, catalogue: Catalogue | undefined): ThirdPartyProfile => {
+  const next: Mutable<ThirdPartyProfile> = { ...base };
+  if (input.name !== undefined) next.name = requiredText('name', input.name, { max: LIMITS.name });
+  if (input.kind !== undefined) next.kind = oneOf('kind', input.kind, thirdPartyKinds);
+  if (input.roles !== undefined) next.roles = validRoles(input.roles);
+  next.prospectStatus = resolveProspectStatus(next.roles, input.prospectStatus, base.prospectStatus);
+  if (input.leadSource !== undefined) next.leadSource = optionalText('leadSource', input.leadSource, { max: LIMITS.short });
+  if (input.territory !== undefined) next.territory = optionalText('territory', input.territory, { max: LIMITS.short });
+  if (input.vatNumber !== undefined) next.vatNumber = optionalVatNumber('vatNumber', input.vatNumber);
+  if (input.email !== undefined) next.email = optionalEmail('email', input.email);
+  if (input.phone !== undefined) next.phone = optionalPhone('phone', input.phone);
+  if (input.website !== undefined) next.website = optionalWebsite('website', input.website);
+  if (input.address !== undefined) next.address = validAddress(input.address, base.address);
+  if (input.paymentTerms !== undefined) next.paymentTerms = optionalText('paymentTerms', input.paymentTerms, { max: LIMITS.short });
+  if (input.customFields !== undefined) next.customFields = mergeCustomFields(base.customFields, input.customFields, catalogue);
+  return next;
+};
+
+const blankProfile = (): ThirdPartyProfile => ({
+  name: '',
+  kind: 'COMPANY',
+  roles: [],
+  prospectStatus: null,
+  leadSource: null,
+  territory: null,
+  vatNumber: null,
+  email: null,
+  phone: null,
+  website: null,
+  address: null,
+  paymentTerms: null,
+  customFields: {},
+});
+
+const addressChanges = (from: Address | null, to: Address | null): FieldChange[] =>
+  addressFields
+    .filter((field) => (from?.[field] ?? null) !== (to?.[field] ?? null))
+    .map((field) => ({ field: `address.${field}`, from: from?.[field] ?? null, to: to?.[field] ?? null }));
+
+const customFieldChanges = (
+  from: Readonly<Record<string, CustomFieldValue>>,
+  to: Readonly<Record<string, CustomFieldValue>>,
+): FieldChange[] =>
+  [...new Set([...Object.keys(from), ...Object.keys(to)])]
+    .sort()
+    .filter((key) => (from[key] ?? null) !== (to[key] ?? null))
+    .map((key) => ({ field: `customFields.${key}`, from: from[key] ?? null, to: to[key] ?? null }));
+
+/** Field-level changes between two profiles: address and custom fields one sub-field at a time. */
+export const thirdPartyProfileChanges = (from: ThirdPartyProfile, to: ThirdPartyProfile): FieldChange[] =>
+  thirdPartyProfileFields.flatMap((field) =>
+    field === 'address' ? addressChanges(from.address, to.address) : diffFields(from, to, [field]),
+  ).concat(customFieldChanges(from.customFields, to.customFields));
+
+// ---------------------------------------------------------------------------
+// decisions
+
+type Registered = Exclude<ThirdPartyState, { status: 'none' }>;
+
+const existing = (state: ThirdPartyState, thirdPartyId: string): Registered => {
+  if (state.status === 'none') throw new NotFound('third party', thirdPartyId);
+  return state;
+};
+
+/** Archived third parties keep their history but accept no further change. */
+const refuseIfArchived = (state: Registered): void => {
+  if (state.status === 'archived') {
+    throw new DomainRuleViolated(`third party ${state.thirdPartyId} is archived and cannot be changed`);
+  }
+};
+
+const registerThirdParty = (command: RegisterThirdParty, state: ThirdPartyState, context: CommandContext): ThirdPartyEvent[] => {
+  const d = command.data;
+  if (d.name === undefined || d.name === null) throw new InvalidInput('name', 'is required');
+  if (d.kind === undefined || d.kind === null) throw new InvalidInput('kind', 'is required');
+  if (d.roles === undefined || d.roles === null) throw new InvalidInput('roles', 'is required');
+  const { thirdPartyId, catalogue, ownerId, categories, tags, customFields, ...profileInput } = d;
+  const profile = nextProfile(
+    blankProfile(),
+    { ...profileInput, ...(customFields === undefined ? {} : { customFields }) },
+    catalogue,
+  );
+  const owner = ownerId ?? null;
+  const categoryList = categories === undefined ? [] : labelList('categories', categories);
+  const tagList = tags === undefined ? [] : labelList('tags', tags);
+
+  if (state.status !== 'none') {
+    // A repeated registration is a no-op; a different one is a conflict.
     const same =
-      state.name === name && state.kind === kind && state.roles.join() === roles.join();
+      jsonEqual(state.profile as unknown as JsonValue, profile as unknown as JsonValue) &&
+      state.ownerId === owner &&
+      jsonEqual(state.categories, categoryList) &&
+      jsonEqual(state.tags, tagList);
     if (same) return [];
+    refuseIfArchived(state);
     throw new DomainRuleViolated(`third party ${thirdPartyId} is already registered`);
   }
   return [
     {
       type: 'ThirdPartyRegistered',
-      data: { thirdPartyId, name, kind, roles, registeredAt: context.now.toISOString() },
+      data: {
+        thirdPartyId,
+        ...profile,
+        registeredAt: context.now.toISOString(),
+        ownerId: owner,
+        categories: categoryList,
+        tags: tagList,
+      },
     },
   ];
 };
 
-export const decide = (
-  command: ThirdPartyCommand,
-  state: ThirdPartyState,
-  context: CommandContext,
-): ThirdPartyEvent[] => {
+const updateThirdParty = (command: UpdateThirdParty, state: ThirdPartyState): ThirdPartyEvent[] => {
+  const { thirdPartyId, catalogue, ...input } = command.data;
+  const current = existing(state, thirdPartyId);
+  const profile = nextProfile(current.profile, input, catalogue);
+  const changes = thirdPartyProfileChanges(current.profile, profile);
+  if (changes.length === 0) return [];
+  refuseIfArchived(current);
+  return [{ type: 'ThirdPartyUpdated', data: { thirdPartyId, name: profile.name, changes } }];
+};
+
+const assignOwner = (command: AssignThirdPartyOwner, state: ThirdPartyState): ThirdPartyEvent[] => {
+  const { thirdPartyId } = command.data;
+  const current = existing(state, thirdPartyId);
+  const ownerId = command.data.ownerId ?? null;
+  if (ownerId !== null && (typeof ownerId !== 'string' || ownerId === '')) throw new InvalidInput('ownerId', 'must be a user id');
+  if (ownerId === current.ownerId) return [];
+  refuseIfArchived(current);
+  return [
+    {
+      type: 'ThirdPartyOwnerAssigned',
+      data: { thirdPartyId, name: current.profile.name, changes: [{ field: 'ownerId', from: current.ownerId, to: ownerId }] },
+    },
+  ];
+};
+
+const categorise = (command: CategoriseThirdParty, state: ThirdPartyState): ThirdPartyEvent[] => {
+  const { thirdPartyId } = command.data;
+  const current = existing(state, thirdPartyId);
+  const categories = command.data.categories === undefined ? current.categories : labelList('categories', command.data.categories);
+  const tags = command.data.tags === undefined ? current.tags : labelList('tags', command.data.tags);
+  const changes = diffFields({ categories: current.categories, tags: current.tags }, { categories, tags }, ['categories', 'tags']);
+  if (changes.length === 0) return [];
+  refuseIfArchived(current);
+  return [{ type: 'ThirdPartyCategorised', data: { thirdPartyId, name: current.profile.name, changes } }];
+};
+
+const archive = (command: ArchiveThirdParty, state: ThirdPartyState, context: CommandContext): ThirdPartyEvent[] => {
+  const { thirdPartyId } = command.data;
+  const current = existing(state, thirdPartyId);
+  const reason = optionalText('reason', command.data.reason, { max: LIMITS.longText, multiline: true });
+  if (current.status === 'archived') return [];
+  return [
+    {
+      type: 'ThirdPartyArchived',
+      data: { thirdPartyId, name: current.profile.name, reason, archivedAt: context.now.toISOString() },
+    },
+  ];
+};
+
+const parseFirstExchangeAt = (raw: string | null | undefined): number | null => {
+  if (raw === null || raw === undefined) return null;
+  const time = Date.parse(raw);
+  if (Number.isNaN(time)) throw new InvalidInput('firstExchangeAt', 'must be an ISO-8601 date-time');
+  return time;
+};
+
+const convertProspect = (command: ConvertProspect, state: ThirdPartyState, context: CommandContext): ThirdPartyEvent[] => {
+  const { thirdPartyId } = command.data;
+  const current = existing(state, thirdPartyId);
+  refuseIfArchived(current);
+  const { profile } = current;
+  if (!profile.roles.includes('PROSPECT')) {
+    throw new DomainRuleViolated(
+      `third party "${profile.name}" (${thirdPartyId}) is not a prospect` +
+        (profile.roles.length > 0 ? ` (roles: ${profile.roles.join(', ')})` : ''),
+    );
+  }
+  const firstExchange = parseFirstExchangeAt(command.data.firstExchangeAt);
+  const roles = thirdPartyRoles.filter((role) => role === 'CUSTOMER' || (role !== 'PROSPECT' && profile.roles.includes(role)));
+  const converted: ThirdPartyProfile = { ...profile, roles, prospectStatus: null };
+  return [
+    {
+      type: 'ProspectConverted',
+      data: {
+        thirdPartyId,
+        name: profile.name,
+        convertedAt: context.now.toISOString(),
+        convertedBy: context.actorId,
+        firstExchangeAt: firstExchange === null ? null : new Date(firstExchange).toISOString(),
+        // A first exchange dated after the conversion (a planned visit logged
+        // ahead) must not produce a negative duration in conversion metrics.
+        msSinceFirstExchange: firstExchange === null ? null : Math.max(0, context.now.getTime() - firstExchange),
+        changes: thirdPartyProfileChanges(profile, converted),
+      },
+    },
+  ];
+};
+
+const decide = (command: ThirdPartyCommand, state: ThirdPartyState, context: CommandContext): ThirdPartyEvent[] => {
   switch (command.type) {
     case 'RegisterThirdParty':
       return registerThirdParty(command, state, context);
+    case 'UpdateThirdParty':
+      return updateThirdParty(command, state);
+    case 'AssignThirdPartyOwner':
+      return assignOwner(command, state);
+    case 'CategoriseThirdParty':
+      return categorise(command, state);
+    case 'ArchiveThirdParty':
+      return archive(command, state, context);
+    case 'ConvertProspect':
+      return convertProspect(command, state, context);
     default: {
-      const unreachable: never = command.type;
+      const unreachable: never = command;
       return unreachable;
     }
   }

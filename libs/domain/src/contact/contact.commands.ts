@@ -1,0 +1,46 @@
+import type { Message } from '../shared/event.js';
+import type { ContactChannel } from './contact.events.js';
+
+/** What the handler found about the third party a contact is added to. */
+export interface ThirdPartyReference {
+  readonly thirdPartyId: string;
+  readonly status: 'none' | 'active' | 'archived';
+}
+
+export type AddContact = Message<
+  'AddContact',
+  {
+    readonly contactId: string;
+    readonly thirdParty: ThirdPartyReference;
+    readonly firstName?: string | null;
+    readonly lastName: string;
+    readonly jobTitle?: string | null;
+    readonly email?: string | null;
+    readonly phone?: string | null;
+    readonly mobile?: string | null;
+    readonly preferredLanguage?: string | null;
+    readonly preferredChannel?: ContactChannel | null;
+    readonly notes?: string | null;
+  }
+>;
+
+/** Only fields present are changed; null clears (lastName cannot be cleared). */
+export type UpdateContact = Message<
+  'UpdateContact',
+  {
+    readonly contactId: string;
+    readonly firstName?: string | null;
+    readonly lastName?: string;
+    readonly jobTitle?: string | null;
+    readonly email?: string | null;
+    readonly phone?: string | null;
+    readonly mobile?: string | null;
+    readonly preferredLanguage?: string | null;
+    readonly preferredChannel?: ContactChannel | null;
+    readonly notes?: string | null;
+  }
+>;
+
+export type ArchiveContact = Message<'ArchiveContact', { readonly contactId: string; readonly reason?: string | null }>;
+
+export type ContactCommand = AddContact | UpdateContact | ArchiveContact;
