@@ -4,16 +4,73 @@ export {
   directoryProjection,
   directoryCollection,
   directoryNameKey,
+  directoryWords,
+  customFieldTerm,
   evolveDirectory,
   type DirectoryEntry,
 } from './directory/directory.projection.js';
 export {
   DirectoryQueries,
   DIRECTORY_PAGE_MAX,
+  type CustomFieldCriterion,
   type DirectoryFilter,
   type DirectoryListArgs,
   type DirectoryPage,
 } from './directory/directory.queries.js';
+export {
+  contactsProjection,
+  contactsCollection,
+  contactSortKey,
+  contactDisplayName,
+  evolveContacts,
+  type ContactEntry,
+} from './contacts/contacts.projection.js';
+export { ContactQueries, type ContactListOptions } from './contacts/contacts.queries.js';
+export {
+  exchangesProjection,
+  exchangesCollection,
+  evolveExchanges,
+  type ExchangeEntry,
+} from './exchanges/exchanges.projection.js';
+export {
+  ExchangeQueries,
+  EXCHANGE_PAGE_MAX,
+  type ExchangeListFilter,
+  type ExchangeListArgs,
+  type ExchangePageArgs,
+  type ExchangePage,
+} from './exchanges/exchanges.queries.js';
+export {
+  timelineProjection,
+  timelineCollection,
+  timelineKinds,
+  evolveTimeline,
+  conversionDelay,
+  type TimelineEntry,
+  type TimelineKind,
+} from './timeline/timeline.projection.js';
+export {
+  TimelineQueries,
+  TIMELINE_PAGE_MAX,
+  type TimelineFilter,
+  type TimelineListArgs,
+  type TimelinePage,
+} from './timeline/timeline.queries.js';
+export {
+  auditJournalProjection,
+  auditJournalCollection,
+  evolveAuditJournal,
+  creationChanges,
+  type AuditEntry,
+} from './audit-journal/audit-journal.projection.js';
+export {
+  AuditJournalQueries,
+  AUDIT_JOURNAL_PAGE_MAX,
+  type AuditJournalFilter,
+  type AuditJournalListArgs,
+  type AuditJournalPage,
+} from './audit-journal/audit-journal.queries.js';
+export { CONFIDENTIAL_PLACEHOLDER, redactChanges, redactConfidential } from './audit-journal/confidential-redaction.js';
 export {
   ProjectionRunner,
   UnknownProjection,

@@ -1,5 +1,15 @@
 import { directoryProjection } from './directory/directory.projection.js';
+import { contactsProjection } from './contacts/contacts.projection.js';
+import { exchangesProjection } from './exchanges/exchanges.projection.js';
+import { timelineProjection } from './timeline/timeline.projection.js';
+import { auditJournalProjection } from './audit-journal/audit-journal.projection.js';
 import type { Projection } from './projection.js';
 
 /** Every read model of Suivi, in the order the worker starts them. */
-export const projections: readonly Projection[] = [directoryProjection];
+export const projections: readonly Projection[] = [
+  directoryProjection,
+  contactsProjection,
+  exchangesProjection,
+  timelineProjection,
+  auditJournalProjection,
+];

@@ -1,4 +1,15 @@
-import type { ThirdPartyEvent, ThirdPartyKind, ThirdPartyRole } from '#domain';
+import type {
+  Address,
+  CustomFieldValue,
+  ExchangeLogged,
+  ExchangeUpdated,
+  FieldChange,
+  NoteAdded,
+  ProspectStatus,
+  ThirdPartyEvent,
+  ThirdPartyKind,
+  ThirdPartyRole,
+} from '#domain';
 import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
 import type { EnvelopeOf, Projection } from '../projection.js';
@@ -9,10 +20,45 @@ export type DirectoryEntry = {
   readonly name: string;
   /** Lower-cased, accent-free name: the key for prefix search and sorting. */
   readonly nameKey: string;
+  /** The distinct words of `nameKey`, in order of first appearance. */
+  readonly nameWords: string[];
+  /** Every prefix of every name word: word search matches a query word against these. */
+  readonly namePrefixes: string[];
   readonly kind: ThirdPartyKind;
   readonly roles: ThirdPartyRole[];
+  readonly prospectStatus: ProspectStatus | null;
+  readonly leadSource: string | null;
+  readonly territory: string | null;
+  readonly vatNumber: string | null;
+  readonly email: string | null;
+  readonly phone: string | null;
+  readonly website: string | null;
+  readonly address: Address | null;
+  readonly paymentTerms: string | null;
+  /** The account owner's user id. */
+  readonly ownerId: string | null;
+  readonly categories: string[];
+  readonly tags: string[];
+  readonly customFields: Record<string, CustomFieldValue>;
+  /** `key=value` per custom field (see customFieldTerm): equality filters on custom fields. */
+  readonly customFieldTerms: string[];
+  readonly archived: boolean;
+  readonly archivedAt: string | null;
+  readonly convertedAt: string | null;
+  /**
+   * Latest occurredAt of an exchange logged or updated, or a note added, for this
+   * third party. It only ever grows: deleting an exchange or moving it earlier
+   * leaves it where it was, since the contact did take place.
+   */
+  readonly lastInteractionAt: string | null;
+  /**
+   * lastInteractionAt, or '' when there was none. The empty string sorts before
+   * every instant, so one `lt` filter finds both "inactive since" and "never contacted".
+   */
+  readonly lastInteractionKey: string;
   readonly registeredAt: string;
   readonly registeredBy: string;
+  /** When the third party itself last changed (exchanges and notes do not count). */
   readonly updatedAt: string;
   /** Revision of the third party's stream: the expectedVersion a client sends back. */
   readonly version: string;
@@ -27,59 +73,228 @@ export type DirectoryEntry = {
 export const directoryNameKey = (name: string): string =>
   name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
-type DirectoryEvent = EnvelopeOf<ThirdPartyEvent>;
+/** The words of a name or a query, normalised as nameKey: "Dupont-Martin & Fils" → dupont, martin, fils. */
+export const directoryWords = (text: string): string[] => [
+  ...new Set(directoryNameKey(text).split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 0)),
+];
 
-const handledTypes: ReadonlySet<string> = new Set<DirectoryEvent['type']>(['ThirdPartyRegistered']);
+const prefixesOf = (words: readonly string[]): string[] => {
+  const prefixes = new Set<string>();
+  for (const word of words) {
+    // By code point, so a prefix never ends in half a surrogate pair.
+    const chars = [...word];
+    for (let end = 1; end <= chars.length; end++) prefixes.add(chars.slice(0, end).join(''));
+  }
+  return [...prefixes];
+};
+
+/** The term a custom field value is filtered by: strings as they are, other values as JSON. */
+export const customFieldTerm = (key: string, value: CustomFieldValue): string =>
+  `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
+
+const customFieldTermsOf = (fields: Readonly<Record<string, CustomFieldValue>>): string[] =>
+  Object.keys(fields)
+    .sort()
+    .flatMap((key) => {
+      const value = fields[key];
+      return value === undefined || value === null ? [] : [customFieldTerm(key, value)];
+    });
+
+type DirectoryEvent = EnvelopeOf<ThirdPartyEvent | ExchangeLogged | ExchangeUpdated | NoteAdded>;
+
+const handledTypes: ReadonlySet<string> = new Set<DirectoryEvent['type']>([
+  'ThirdPartyRegistered',
+  'ThirdPartyUpdated',
+  'ThirdPartyOwnerAssigned',
+  'ThirdPartyCategorised',
+  'ThirdPartyArchived',
+  'ProspectConverted',
+  'ExchangeLogged',
+  'ExchangeUpdated',
+  'NoteAdded',
+]);
 
 const asDirectoryEvent = (event: EventEnvelope): DirectoryEvent | null =>
   handledTypes.has(event.type) ? (event as DirectoryEvent) : null;
 
 export const directoryCollection: CollectionDefinition = {
   name: 'directory',
-  indexes: ['nameKey', 'kind', 'roles', 'registeredAt'],
+  indexes: [
+    'nameKey',
+    'namePrefixes',
+    'kind',
+    'roles',
+    'prospectStatus',
+    'territory',
+    'categories',
+    'tags',
+    'ownerId',
+    'leadSource',
+    'customFieldTerms',
+    'lastInteractionKey',
+    'archived',
+    'registeredAt',
+  ],
+};
+
+/** Instants as UTC ISO strings with milliseconds, so that string order is time order. */
+const instant = (value: string): string => {
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? value : new Date(time).toISOString();
+};
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const copyOf = <T>(value: T): T => structuredClone(value);
+
+/** Fields a change may name directly; anything else (a future field) is ignored, not guessed at. */
+const plainFields: ReadonlySet<string> = new Set([
+  'name',
+  'kind',
+  'roles',
+  'prospectStatus',
+  'leadSource',
+  'territory',
+  'vatNumber',
+  'email',
+  'phone',
+  'website',
+  'address',
+  'paymentTerms',
+  'ownerId',
+  'categories',
+  'tags',
+]);
+
+const emptyAddress: Address = { street: null, postalCode: null, city: null, region: null, country: null };
+
+const applyChanges = (entry: Mutable<DirectoryEntry>, changes: readonly FieldChange[]): void => {
+  for (const change of changes) {
+    const [head, sub, ...rest] = change.field.split('.');
+    if (head === undefined || rest.length > 0) continue;
+    if (sub === undefined) {
+      if (plainFields.has(head)) (entry as Record<string, unknown>)[head] = copyOf(change.to);
+    } else if (head === 'customFields') {
+      const fields = { ...entry.customFields };
+      if (change.to === null) delete fields[sub];
+      else fields[sub] = change.to as CustomFieldValue;
+      entry.customFields = fields;
+    } else if (head === 'address' && sub in emptyAddress) {
+      // Address parts may change one by one (`address.city`).
+      entry.address = { ...(entry.address ?? emptyAddress), [sub]: change.to as string | null };
+    }
+  }
+  entry.nameKey = directoryNameKey(entry.name);
+  entry.nameWords = directoryWords(entry.name);
+  entry.namePrefixes = prefixesOf(entry.nameWords);
+  entry.customFieldTerms = customFieldTermsOf(entry.customFields);
+};
+
+/** An event of the third party's own stream: it moves the version and updatedAt. */
+const ownEvent = (
+  doc: DirectoryEntry,
+  event: EventEnvelope,
+  change: (entry: Mutable<DirectoryEntry>) => void,
+): DirectoryEntry => {
+  const entry: Mutable<DirectoryEntry> = { ...doc };
+  change(entry);
+  entry.updatedAt = event.metadata.occurredAt;
+  entry.version = event.revision.toString();
+  entry.lastPosition = event.position.toString();
+  return entry;
+};
+
+/** An exchange or a note: only lastInteractionAt may move, and only forward. */
+const interaction = (doc: DirectoryEntry | null, event: EventEnvelope, occurredAt: string): DirectoryEntry | null => {
+  if (doc === null) return doc;
+  const at = instant(occurredAt);
+  const latest = doc.lastInteractionAt !== null && doc.lastInteractionAt >= at ? doc.lastInteractionAt : at;
+  return { ...doc, lastInteractionAt: latest, lastInteractionKey: latest, lastPosition: event.position.toString() };
 };
 
 export const evolveDirectory = (doc: DirectoryEntry | null, envelope: EventEnvelope): DirectoryEntry | null => {
   const event = asDirectoryEvent(envelope);
   if (event === null) return doc;
   switch (event.type) {
-    case 'ThirdPartyRegistered':
+    case 'ThirdPartyRegistered': {
       // Registration opens the stream, so it describes the whole entry; any earlier
       // document for this id can only be a re-delivery and is replaced wholesale.
+      const data = event.data;
+      const nameWords = directoryWords(data.name);
       return {
-        id: event.data.thirdPartyId,
-        name: event.data.name,
-        nameKey: directoryNameKey(event.data.name),
-        kind: event.data.kind,
-        roles: [...event.data.roles],
-        registeredAt: event.data.registeredAt,
+        id: data.thirdPartyId,
+        name: data.name,
+        nameKey: directoryNameKey(data.name),
+        nameWords,
+        namePrefixes: prefixesOf(nameWords),
+        kind: data.kind,
+        roles: [...data.roles],
+        prospectStatus: data.prospectStatus,
+        leadSource: data.leadSource,
+        territory: data.territory,
+        vatNumber: data.vatNumber,
+        email: data.email,
+        phone: data.phone,
+        website: data.website,
+        address: data.address === null ? null : { ...data.address },
+        paymentTerms: data.paymentTerms,
+        ownerId: data.ownerId,
+        categories: [...data.categories],
+        tags: [...data.tags],
+        customFields: { ...data.customFields },
+        customFieldTerms: customFieldTermsOf(data.customFields),
+        archived: false,
+        archivedAt: null,
+        convertedAt: null,
+        lastInteractionAt: null,
+        lastInteractionKey: '',
+        registeredAt: data.registeredAt,
         registeredBy: event.metadata.actorId,
         updatedAt: event.metadata.occurredAt,
         version: event.revision.toString(),
         lastPosition: event.position.toString(),
       };
+    }
+    case 'ThirdPartyUpdated':
+    case 'ThirdPartyOwnerAssigned':
+    case 'ThirdPartyCategorised': {
+      if (doc === null) return doc;
+      const { changes } = event.data;
+      return ownEvent(doc, event, (entry) => applyChanges(entry, changes));
+    }
+    case 'ThirdPartyArchived': {
+      if (doc === null) return doc;
+      const { archivedAt } = event.data;
+      return ownEvent(doc, event, (entry) => {
+        entry.archived = true;
+        entry.archivedAt = archivedAt;
+      });
+    }
+    case 'ProspectConverted': {
+      if (doc === null) return doc;
+      const { changes, convertedAt } = event.data;
+      return ownEvent(doc, event, (entry) => {
+        applyChanges(entry, changes);
+        entry.convertedAt = convertedAt;
+      });
+    }
+    case 'ExchangeLogged':
+    case 'ExchangeUpdated':
+      return interaction(doc, event, event.data.occurredAt);
+    case 'NoteAdded':
+      return interaction(doc, event, event.data.addedAt);
     default: {
-      const unreachable: never = event.type;
+      const unreachable: never = event;
       return unreachable;
     }
   }
 };
 
 export const directoryProjection: Projection<DirectoryEntry> = {
-  name: 'directory.v1',
+  name: 'directory.v2',
   collection: directoryCollection,
   canHandle: (eventType) => handledTypes.has(eventType),
-  documentId: (envelope) => {
-    const event = asDirectoryEvent(envelope);
-    if (event === null) return null;
-    switch (event.type) {
-      case 'ThirdPartyRegistered':
-        return event.data.thirdPartyId;
-      default: {
-        const unreachable: never = event.type;
-        return unreachable;
-      }
-    }
-  },
+  // Every handled event names its third party, exchanges and notes included.
+  documentId: (envelope) => asDirectoryEvent(envelope)?.data.thirdPartyId ?? null,
   evolve: evolveDirectory,
 };

@@ -1,29 +1,140 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { streams, type ExchangeLogged, type ExchangeUpdated, type NoteAdded, type ThirdPartyArchived, type ThirdPartyRegistered } from '#domain';
+import { EventCodec } from '#event-store';
 import { ProjectionRunner } from '../runner/projection-runner.js';
-import { fixedClock, openStores, RecordingLogger, register, thirdPartyId, type Stores } from '../testing/third-party-fixtures.js';
+import { appendEvents, fixedClock, openStores, RecordingLogger, thirdPartyId, type Stores } from '../testing/third-party-fixtures.js';
 import { directoryProjection, type DirectoryEntry } from './directory.projection.js';
-import { DirectoryQueries } from './directory.queries.js';
+import { DirectoryQueries, type DirectoryFilter } from './directory.queries.js';
 
 let stores: Stores;
 let queries: DirectoryQueries;
 
-// n → name, kind, roles. Two "Acme" spellings share a key, so their order falls to the id.
-const registrations = [
-  { n: 1, name: 'Élodie Martin', kind: 'INDIVIDUAL', roles: ['CUSTOMER'] },
-  { n: 2, name: 'elephant corp', kind: 'COMPANY', roles: ['PROSPECT'] },
-  { n: 3, name: 'Zoë Industries', kind: 'COMPANY', roles: ['SUPPLIER', 'CUSTOMER'] },
-  { n: 4, name: 'ACME', kind: 'COMPANY', roles: ['CUSTOMER'] },
-  { n: 5, name: 'Acme', kind: 'COMPANY', roles: ['PROSPECT', 'SUPPLIER'] },
-  { n: 6, name: 'Émile Zola', kind: 'INDIVIDUAL', roles: ['PROSPECT'] },
-  { n: 7, name: 'Bâtiments Réunis', kind: 'COMPANY', roles: ['SUPPLIER'] },
-] as const;
+type Profile = Partial<ThirdPartyRegistered['data']> & Pick<ThirdPartyRegistered['data'], 'name' | 'kind' | 'roles'>;
+
+// Two "Acme" spellings share a key, so their order falls to the id. Number 8 is archived.
+const thirdParties: Record<number, Profile> = {
+  1: {
+    name: 'Élodie Martin',
+    kind: 'INDIVIDUAL',
+    roles: ['CUSTOMER'],
+    territory: 'north',
+    ownerId: 'alice',
+    categories: ['retail'],
+    tags: ['vip'],
+    leadSource: 'web',
+    customFields: { sector: 'bakery', employees: 3 },
+  },
+  2: {
+    name: 'elephant corp',
+    kind: 'COMPANY',
+    roles: ['PROSPECT'],
+    prospectStatus: 'NEVER_CONTACTED',
+    territory: 'south',
+    ownerId: 'bob',
+    leadSource: 'trade-show',
+    customFields: { sector: 'it' },
+  },
+  3: {
+    name: 'Zoë Industries',
+    kind: 'COMPANY',
+    roles: ['SUPPLIER', 'CUSTOMER'],
+    territory: 'north',
+    ownerId: 'alice',
+    categories: ['industry'],
+    tags: ['vip', 'export'],
+    customFields: { employees: 250, certified: true },
+  },
+  4: { name: 'ACME', kind: 'COMPANY', roles: ['CUSTOMER'], territory: 'east', categories: ['industry'], customFields: { certified: false } },
+  5: {
+    name: 'Acme',
+    kind: 'COMPANY',
+    roles: ['PROSPECT', 'SUPPLIER'],
+    prospectStatus: 'TO_CONTACT',
+    territory: 'north',
+    ownerId: 'bob',
+    leadSource: 'web',
+  },
+  6: { name: 'Émile Zola', kind: 'INDIVIDUAL', roles: ['PROSPECT'], prospectStatus: 'IN_PROGRESS', territory: 'south', tags: ['writer'] },
+  7: { name: 'Bâtiments Réunis', kind: 'COMPANY', roles: ['SUPPLIER'], territory: 'east' },
+  8: { name: 'Dupont-Martin & Fils', kind: 'COMPANY', roles: ['PROSPECT'], prospectStatus: 'NEVER_CONTACTED', territory: 'north' },
+};
+
+const registration = (n: number, profile: Profile): ThirdPartyRegistered => ({
+  type: 'ThirdPartyRegistered',
+  data: {
+    thirdPartyId: thirdPartyId(n),
+    prospectStatus: null,
+    leadSource: null,
+    territory: null,
+    vatNumber: null,
+    email: null,
+    phone: null,
+    website: null,
+    address: null,
+    paymentTerms: null,
+    ownerId: null,
+    categories: [],
+    tags: [],
+    customFields: {},
+    registeredAt: `2025-01-06T09:00:0${n}.000Z`,
+    ...profile,
+  },
+});
+
+const exchange = (id: string, n: number, occurredAt: string): ExchangeLogged => ({
+  type: 'ExchangeLogged',
+  data: {
+    exchangeId: id,
+    authorId: 'alice',
+    thirdPartyId: thirdPartyId(n),
+    contactIds: [],
+    occurredAt,
+    mode: 'phone',
+    subject: 'prospecting',
+    comment: null,
+    status: 'CLOSED',
+    confidentialComment: null,
+    confidentialGroupId: null,
+    collaboratorIds: [],
+    notifyCollaborators: false,
+    linkedDocument: null,
+    contactedBy: 'alice',
+  },
+});
 
 beforeAll(async () => {
   stores = openStores();
-  let head = 0n;
-  for (const r of registrations) {
-    head = (await register(stores, { n: r.n, name: r.name, kind: r.kind, roles: [...r.roles] })).position!;
+  const at = { occurredAt: '2025-01-06T09:00:00.000Z' };
+  for (const [n, profile] of Object.entries(thirdParties)) {
+    await appendEvents(stores, streams.thirdParty(thirdPartyId(Number(n))), [registration(Number(n), profile)], at);
   }
+  const archived: ThirdPartyArchived = {
+    type: 'ThirdPartyArchived',
+    data: { thirdPartyId: thirdPartyId(8), name: 'Dupont-Martin & Fils', reason: null, archivedAt: '2025-01-07T00:00:00.000Z' },
+  };
+  await appendEvents(stores, streams.thirdParty(thirdPartyId(8)), [archived], at);
+  await appendEvents(stores, streams.exchange('x-5'), [exchange('x-5', 5, '2025-01-10T10:00:00.000Z')], at);
+  await appendEvents(stores, streams.exchange('x-3'), [exchange('x-3', 3, '2024-12-01T10:00:00.000Z')], at);
+  await appendEvents(stores, streams.exchange('x-6'), [exchange('x-6', 6, '2025-03-01T10:00:00.000Z')], at);
+  const moved: ExchangeUpdated = {
+    type: 'ExchangeUpdated',
+    data: {
+      exchangeId: 'x-6',
+      thirdPartyId: thirdPartyId(6),
+      contactIds: [],
+      previousContactIds: [],
+      subject: 'prospecting',
+      occurredAt: '2025-03-15T10:00:00.000Z',
+      changes: [{ field: 'occurredAt', from: '2025-03-01T10:00:00.000Z', to: '2025-03-15T10:00:00.000Z' }],
+    },
+  };
+  await appendEvents(stores, streams.exchange('x-6'), [moved], at);
+  const note: NoteAdded = {
+    type: 'NoteAdded',
+    data: { noteId: 'n-1', thirdPartyId: thirdPartyId(1), contactId: null, text: 'Prefers mornings', addedAt: '2025-02-01T00:00:00.000Z' },
+  };
+  const head = await appendEvents(stores, streams.note('n-1'), [note], at);
+
   const runner = new ProjectionRunner({
     store: stores.eventStore,
     readStore: stores.readStore,
@@ -44,28 +155,33 @@ afterAll(async () => {
 
 const names = (page: { items: { doc: DirectoryEntry }[] }): string[] => page.items.map((item) => item.doc.name);
 
+const listed = async (filter: DirectoryFilter): Promise<string[]> => {
+  const page = await queries.list({ first: 100, filter });
+  expect(page.totalCount).toBe(page.items.length);
+  return names(page);
+};
+
+const everyActive = ['ACME', 'Acme', 'Bâtiments Réunis', 'elephant corp', 'Élodie Martin', 'Émile Zola', 'Zoë Industries'];
+
 describe('DirectoryQueries against the SQLite read store', () => {
-  it('gets an entry by id, or null', async () => {
+  it('gets an entry by id, archived or not, or null', async () => {
     expect((await queries.get(thirdPartyId(3)))?.name).toBe('Zoë Industries');
+    expect((await queries.get(thirdPartyId(8)))?.archived).toBe(true);
     expect(await queries.get('no-such-id')).toBeNull();
   });
 
-  it('lists by name, ignoring case and accents, ties broken by id', async () => {
+  it('lists by name, ignoring case and accents, ties broken by id, archived entries left out', async () => {
     const page = await queries.list({ first: 100 });
-    expect(names(page)).toEqual([
-      'ACME',
-      'Acme',
-      'Bâtiments Réunis',
-      'elephant corp',
-      'Élodie Martin',
-      'Émile Zola',
-      'Zoë Industries',
-    ]);
+    expect(names(page)).toEqual(everyActive);
     expect(page.totalCount).toBe(7);
     expect(page.hasNextPage).toBe(false);
   });
 
-  it('pages through the whole directory with cursors, totalCount staying the full count', async () => {
+  it('includes archived entries on request', async () => {
+    expect(await listed({ includeArchived: true })).toEqual([...everyActive.slice(0, 3), 'Dupont-Martin & Fils', ...everyActive.slice(3)]);
+  });
+
+  it('pages through the whole directory with cursors, without gaps or repeats, totalCount staying the full count', async () => {
     const seen: string[] = [];
     let after: string | null = null;
     let pages = 0;
@@ -79,19 +195,66 @@ describe('DirectoryQueries against the SQLite read store', () => {
       after = page.endCursor;
     }
     expect(pages).toBe(3);
-    expect(seen).toEqual(names(await queries.list({ first: 100 })));
+    expect(seen).toEqual(everyActive);
   });
 
-  it('filters by kind', async () => {
-    const page = await queries.list({ first: 10, filter: { kind: 'INDIVIDUAL' } });
-    expect(names(page)).toEqual(['Élodie Martin', 'Émile Zola']);
-    expect(page.totalCount).toBe(2);
+  it.each<[string, DirectoryFilter, string[]]>([
+    ['kind', { kind: 'INDIVIDUAL' }, ['Élodie Martin', 'Émile Zola']],
+    ['role', { role: 'SUPPLIER' }, ['Acme', 'Bâtiments Réunis', 'Zoë Industries']],
+    ['prospect status', { prospectStatus: 'NEVER_CONTACTED' }, ['elephant corp']],
+    ['territory', { territory: 'north' }, ['Acme', 'Élodie Martin', 'Zoë Industries']],
+    ['category', { category: 'industry' }, ['ACME', 'Zoë Industries']],
+    ['tag', { tag: 'vip' }, ['Élodie Martin', 'Zoë Industries']],
+    ['owner', { ownerId: 'bob' }, ['Acme', 'elephant corp']],
+    ['lead source', { leadSource: 'web' }, ['Acme', 'Élodie Martin']],
+    ['a string custom field', { customFields: [{ key: 'sector', value: 'bakery' }] }, ['Élodie Martin']],
+    ['a number custom field', { customFields: [{ key: 'employees', value: 250 }] }, ['Zoë Industries']],
+    ['a boolean custom field', { customFields: [{ key: 'certified', value: false }] }, ['ACME']],
+    [
+      'several custom fields, all of which must match',
+      { customFields: [{ key: 'employees', value: 250 }, { key: 'certified', value: true }] },
+      ['Zoë Industries'],
+    ],
+    ['custom fields that no entry has together', { customFields: [{ key: 'employees', value: 3 }, { key: 'certified', value: true }] }, []],
+    ['a custom field value of another type', { customFields: [{ key: 'employees', value: '250' }] }, ['Zoë Industries']],
+    ['a null custom field value', { customFields: [{ key: 'sector', value: null }] }, []],
+    [
+      'last interaction before (never contacted included)',
+      { lastInteractionBefore: '2025-02-01T00:00:00.000Z' },
+      ['ACME', 'Acme', 'Bâtiments Réunis', 'elephant corp', 'Zoë Industries'],
+    ],
+    ['last interaction at or after', { lastInteractionAfter: '2025-02-01T00:00:00.000Z' }, ['Élodie Martin', 'Émile Zola']],
+    [
+      'a last interaction range',
+      { lastInteractionAfter: '2025-01-01T00:00:00.000Z', lastInteractionBefore: '2025-03-01T00:00:00.000Z' },
+      ['Acme', 'Élodie Martin'],
+    ],
+    ['the latest interaction date only (an exchange moved later counts)', { lastInteractionAfter: '2025-03-10T00:00:00.000Z' }, ['Émile Zola']],
+    ['a last interaction instant with an offset', { lastInteractionAfter: '2025-02-01T01:00:00+01:00' }, ['Élodie Martin', 'Émile Zola']],
+    ['inactive prospects', { role: 'PROSPECT', lastInteractionBefore: '2025-02-01T00:00:00.000Z' }, ['Acme', 'elephant corp']],
+  ])('filters by %s', async (_what, filter, expected) => {
+    expect(await listed(filter)).toEqual(expected);
   });
 
-  it('filters by role', async () => {
-    const page = await queries.list({ first: 10, filter: { role: 'SUPPLIER' } });
-    expect(names(page)).toEqual(['Acme', 'Bâtiments Réunis', 'Zoë Industries']);
-    expect(page.totalCount).toBe(3);
+  it.each<[string, string[]]>([
+    ['zola', ['Émile Zola']],
+    ['EMILE', ['Émile Zola']],
+    ['ind', ['Zoë Industries']],
+    ['mar', ['Élodie Martin']],
+    ['martin elo', ['Élodie Martin']],
+    ['e', ['elephant corp', 'Élodie Martin', 'Émile Zola']],
+    ['acme', ['ACME', 'Acme']],
+    ['réunis bât', ['Bâtiments Réunis']],
+    ['zoe zola', []],
+    ['corporation', []],
+    ['  ', everyActive],
+  ])('searches words %p: each must begin a word of the name', async (search, expected) => {
+    expect(await listed({ search })).toEqual(expected);
+  });
+
+  it('searches archived entries by word on request', async () => {
+    expect(await listed({ search: 'fils dup', includeArchived: true })).toEqual(['Dupont-Martin & Fils']);
+    expect(await listed({ search: 'fils dup' })).toEqual([]);
   });
 
   it.each([
@@ -103,18 +266,18 @@ describe('DirectoryQueries against the SQLite read store', () => {
     ['zoe', ['Zoë Industries']],
     ['x', []],
   ])('filters by a name prefix %p, insensitive to case and accents', async (prefix, expected) => {
-    const page = await queries.list({ first: 10, filter: { nameStartsWith: prefix } });
-    expect(names(page)).toEqual(expected);
-    expect(page.totalCount).toBe(expected.length);
+    expect(await listed({ nameStartsWith: prefix })).toEqual(expected);
   });
 
   it('combines filters, and pages within the filtered set', async () => {
-    const first = await queries.list({ first: 1, filter: { kind: 'COMPANY', role: 'CUSTOMER' } });
+    const filter: DirectoryFilter = { kind: 'COMPANY', role: 'CUSTOMER' };
+    const first = await queries.list({ first: 1, filter });
     expect(names(first)).toEqual(['ACME']);
     expect(first.totalCount).toBe(2);
     expect(first.hasNextPage).toBe(true);
-    const second = await queries.list({ first: 1, after: first.endCursor, filter: { kind: 'COMPANY', role: 'CUSTOMER' } });
+    const second = await queries.list({ first: 1, after: first.endCursor, filter });
     expect(names(second)).toEqual(['Zoë Industries']);
+    expect(second.totalCount).toBe(2);
     expect(second.hasNextPage).toBe(false);
   });
 
@@ -123,8 +286,60 @@ describe('DirectoryQueries against the SQLite read store', () => {
     await expect(queries.list({ first })).rejects.toThrow(/^first must be an integer between 1 and 100/);
   });
 
+  it('refuses a malformed instant with a RangeError naming the filter field', async () => {
+    await expect(queries.list({ first: 1, filter: { lastInteractionBefore: 'yesterday' } })).rejects.toThrow(
+      /^lastInteractionBefore must be an ISO-8601 instant/,
+    );
+    await expect(queries.list({ first: 1, filter: { lastInteractionAfter: '2025-13-45' } })).rejects.toThrow(
+      /^lastInteractionAfter must be an ISO-8601 instant/,
+    );
+  });
+
   it('accepts the bounds 1 and 100', async () => {
     expect((await queries.list({ first: 1 })).items).toHaveLength(1);
     expect((await queries.list({ first: 100 })).items).toHaveLength(7);
+  });
+});
+
+describe('the directory over history written by earlier versions', () => {
+  it('lists a third party registered at schema version 1, upcast with an empty profile', async () => {
+    const old = openStores();
+    try {
+      // What the first release wrote: no profile, no owner, no categories.
+      const v1 = new EventCodec();
+      const metadata = { actorId: 'alice', occurredAt: '2024-06-01T00:00:00.000Z', commandId: 'c', correlationId: 'c', causationId: null, source: 'api' as const };
+      const { position } = await old.eventStore.append(
+        streams.thirdParty('legacy'),
+        [
+          v1.encode(
+            {
+              type: 'ThirdPartyRegistered',
+              data: { thirdPartyId: 'legacy', name: 'Ancienne Maison', kind: 'COMPANY', roles: ['PROSPECT'], registeredAt: '2024-06-01T00:00:00.000Z' },
+            },
+            metadata,
+            '00000000-0000-4000-9000-000000000001',
+          ),
+        ],
+        'no_stream',
+      );
+      const runner = new ProjectionRunner({
+        store: old.eventStore,
+        readStore: old.readStore,
+        codec: old.codec,
+        projections: [directoryProjection],
+        logger: new RecordingLogger(),
+        clock: fixedClock,
+      });
+      await runner.start();
+      await runner.waitFor(position);
+      await runner.stop();
+      const legacy = await DirectoryQueries.open(old.readStore);
+      const page = await legacy.list({ first: 10, filter: { prospectStatus: 'NEVER_CONTACTED', search: 'maison' } });
+      expect(page.items.map((item) => item.doc)).toEqual([
+        expect.objectContaining({ id: 'legacy', name: 'Ancienne Maison', categories: [], tags: [], customFields: {}, ownerId: null, lastInteractionAt: null }),
+      ]);
+    } finally {
+      await old.close();
+    }
   });
 });

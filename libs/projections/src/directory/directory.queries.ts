@@ -1,14 +1,52 @@
-import type { ThirdPartyKind, ThirdPartyRole } from '#domain';
+import type { CustomFieldValue, ProspectStatus, ThirdPartyKind, ThirdPartyRole } from '#domain';
 import type { Collection, Filter, Page, ReadStore } from '#read-store';
-import { directoryCollection, directoryNameKey, type DirectoryEntry } from './directory.projection.js';
+import {
+  customFieldTerm,
+  directoryCollection,
+  directoryNameKey,
+  directoryWords,
+  type DirectoryEntry,
+} from './directory.projection.js';
 
 export const DIRECTORY_PAGE_MAX = 100;
 
+export interface CustomFieldCriterion {
+  readonly key: string;
+  /**
+   * Compared as customFieldTerm spells it: strings as they are, other values as JSON.
+   * Unset fields hold no term, so null matches nothing.
+   */
+  readonly value: CustomFieldValue;
+}
+
+/** Every criterion given must hold. Instants are ISO-8601 strings. */
 export interface DirectoryFilter {
   readonly kind?: ThirdPartyKind | null;
   readonly role?: ThirdPartyRole | null;
-  /** Case- and accent-insensitive prefix of the name. */
+  readonly prospectStatus?: ProspectStatus | null;
+  readonly territory?: string | null;
+  readonly category?: string | null;
+  readonly tag?: string | null;
+  readonly ownerId?: string | null;
+  readonly leadSource?: string | null;
+  /** Each must match: the custom field holds exactly that value. */
+  readonly customFields?: readonly CustomFieldCriterion[] | null;
+  /**
+   * Last interaction strictly before this instant, or none at all: "not contacted
+   * since" includes the never contacted, which is how inactive prospects are found.
+   */
+  readonly lastInteractionBefore?: string | null;
+  /** Last interaction at or after this instant (never contacted does not match). */
+  readonly lastInteractionAfter?: string | null;
+  /**
+   * Words, case- and accent-insensitive: each must begin a word of the name
+   * ("dup mar" finds "Dupont-Martin SA"). Punctuation separates words.
+   */
+  readonly search?: string | null;
+  /** Case- and accent-insensitive prefix of the whole name. */
   readonly nameStartsWith?: string | null;
+  /** Archived third parties are left out unless this is true. */
+  readonly includeArchived?: boolean | null;
 }
 
 export interface DirectoryListArgs {
@@ -28,6 +66,7 @@ export class DirectoryQueries {
     return new DirectoryQueries(await readStore.collection<DirectoryEntry>(directoryCollection));
   }
 
+  /** An entry by id, archived or not. */
   async get(id: string): Promise<DirectoryEntry | null> {
     return (await this.collection.get(id))?.doc ?? null;
   }
@@ -46,10 +85,39 @@ export class DirectoryQueries {
   }
 }
 
+const instantFilter = (field: string, value: string): string => {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new RangeError(`${field} must be an ISO-8601 instant, got ${JSON.stringify(value)}`);
+  return new Date(time).toISOString();
+};
+
 const directoryWhere = (filter: DirectoryFilter): Filter[] => {
   const where: Filter[] = [];
-  if (filter.kind) where.push({ field: 'kind', op: 'eq', value: filter.kind });
-  if (filter.role) where.push({ field: 'roles', op: 'contains', value: filter.role });
+  const eq = (field: string, value: string | null | undefined): void => {
+    if (value != null) where.push({ field, op: 'eq', value });
+  };
+  const contains = (field: string, value: string | null | undefined): void => {
+    if (value != null) where.push({ field, op: 'contains', value });
+  };
+  if (filter.includeArchived !== true) where.push({ field: 'archived', op: 'eq', value: false });
+  eq('kind', filter.kind);
+  contains('roles', filter.role);
+  eq('prospectStatus', filter.prospectStatus);
+  eq('territory', filter.territory);
+  contains('categories', filter.category);
+  contains('tags', filter.tag);
+  eq('ownerId', filter.ownerId);
+  eq('leadSource', filter.leadSource);
+  for (const { key, value } of filter.customFields ?? []) contains('customFieldTerms', customFieldTerm(key, value));
+  if (filter.lastInteractionBefore != null) {
+    const value = instantFilter('lastInteractionBefore', filter.lastInteractionBefore);
+    where.push({ field: 'lastInteractionKey', op: 'lt', value });
+  }
+  if (filter.lastInteractionAfter != null) {
+    const value = instantFilter('lastInteractionAfter', filter.lastInteractionAfter);
+    where.push({ field: 'lastInteractionKey', op: 'gte', value });
+  }
+  for (const word of directoryWords(filter.search ?? '')) contains('namePrefixes', word);
   if (filter.nameStartsWith) {
     const prefix = directoryNameKey(filter.nameStartsWith);
     if (prefix.length > 0) where.push({ field: 'nameKey', op: 'startsWith', value: prefix });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { ThirdPartyRegistered } from '#domain';
+import { domainSchemaVersions, domainUpcasters, type ThirdPartyRegistered } from '#domain';
 import { EventCodec, type EventEnvelope } from '#event-store';
 import type { Collection } from '#read-store';
 import { directoryCollection, directoryProjection, type DirectoryEntry } from '../directory/directory.projection.js';
@@ -71,8 +71,29 @@ describe('ProjectionRunner against SQLite stores', () => {
       id: thirdPartyId(1),
       name: 'Élodie Martin',
       nameKey: 'elodie martin',
+      nameWords: ['elodie', 'martin'],
+      namePrefixes: ['e', 'el', 'elo', 'elod', 'elodi', 'elodie', 'm', 'ma', 'mar', 'mart', 'marti', 'martin'],
       kind: 'INDIVIDUAL',
       roles: ['CUSTOMER'],
+      prospectStatus: null,
+      leadSource: null,
+      territory: null,
+      vatNumber: null,
+      email: null,
+      phone: null,
+      website: null,
+      address: null,
+      paymentTerms: null,
+      ownerId: null,
+      categories: [],
+      tags: [],
+      customFields: {},
+      customFieldTerms: [],
+      archived: false,
+      archivedAt: null,
+      convertedAt: null,
+      lastInteractionAt: null,
+      lastInteractionKey: '',
       registeredAt: '2025-01-06T09:00:01.000Z',
       registeredBy: 'alice',
       updatedAt: '2025-01-06T09:00:01.000Z',
@@ -81,7 +102,7 @@ describe('ProjectionRunner against SQLite stores', () => {
     });
     expect((await allDocs(directory)).map((doc) => doc.name)).toEqual(['Élodie Martin', 'Acme', 'Zoë Industries']);
     expect(runner.status()).toEqual([
-      { name: 'directory.v1', state: 'running', checkpoint: third.position, error: null, consecutiveFailures: 0 },
+      { name: 'directory.v2', state: 'running', checkpoint: third.position, error: null, consecutiveFailures: 0 },
     ]);
 
     const fourth = await register(stores, { n: 4, name: 'Late Arrival', roles: ['CUSTOMER'] });
@@ -89,7 +110,7 @@ describe('ProjectionRunner against SQLite stores', () => {
     const late = await directory.get(thirdPartyId(4));
     expect(late?.doc.name).toBe('Late Arrival');
     expect(late?.position).toBe(fourth.position);
-    expect(await stores.readStore.checkpoints.get('directory.v1')).toBe(fourth.position);
+    expect(await stores.readStore.checkpoints.get('directory.v2')).toBe(fourth.position);
 
     await runner.stop();
     expect(runner.status()[0]?.state).toBe('stopped');
@@ -103,7 +124,7 @@ describe('ProjectionRunner against SQLite stores', () => {
     await first.start();
     await first.waitFor(middle);
     await first.stop();
-    const stoppedAt = await stores.readStore.checkpoints.get('directory.v1');
+    const stoppedAt = await stores.readStore.checkpoints.get('directory.v2');
     expect(stoppedAt).not.toBeNull();
     expect(stoppedAt!).toBeGreaterThanOrEqual(middle);
     expect(stoppedAt!).toBeLessThan(head);
@@ -111,7 +132,7 @@ describe('ProjectionRunner against SQLite stores', () => {
 
     // As after a crash between the document writes and the checkpoint: the
     // documents are ahead of the checkpoint, and those events come again.
-    await stores.readStore.checkpoints.save('directory.v1', stoppedAt! - 150n);
+    await stores.readStore.checkpoints.save('directory.v2', stoppedAt! - 150n);
 
     const second = newRunner({ batchSize: 64 });
     await second.start();
@@ -120,7 +141,7 @@ describe('ProjectionRunner against SQLite stores', () => {
 
     const freshReadStore = stores.openReadStore('fresh.sqlite');
     const fresh = newRunner({ readStore: freshReadStore });
-    const rebuilt = await fresh.rebuild('directory.v1');
+    const rebuilt = await fresh.rebuild('directory.v2');
     expect(rebuilt.events).toBe(1000);
 
     const resumed = await allDocs(await directoryOf());
@@ -128,8 +149,8 @@ describe('ProjectionRunner against SQLite stores', () => {
     expect(resumed).toHaveLength(1000);
     expect(new Set(resumed.map((doc) => doc.id)).size).toBe(1000);
     expect(resumed).toEqual(scratch);
-    expect(await stores.readStore.checkpoints.get('directory.v1')).toBe(head);
-    expect(await freshReadStore.checkpoints.get('directory.v1')).toBe(head);
+    expect(await stores.readStore.checkpoints.get('directory.v2')).toBe(head);
+    expect(await freshReadStore.checkpoints.get('directory.v2')).toBe(head);
   });
 
   it('skips re-delivered events a document already holds, even when a later event follows in the batch', async () => {
@@ -172,7 +193,7 @@ describe('ProjectionRunner against SQLite stores', () => {
     expect(live).toHaveLength(150);
 
     const progress: bigint[] = [];
-    const result = await runner.rebuild('directory.v1', {
+    const result = await runner.rebuild('directory.v2', {
       onProgress: (done, rebuildHead) => {
         expect(rebuildHead).toBe(head);
         progress.push(done);
@@ -195,14 +216,14 @@ describe('ProjectionRunner against SQLite stores', () => {
     const head = await registerMany(1, 300);
     const runner = newRunner({ batchSize: 20, rebuildPageSize: 20 });
     let stopping: Promise<void> | null = null;
-    const rebuilding = runner.rebuild('directory.v1', {
+    const rebuilding = runner.rebuild('directory.v2', {
       onProgress: () => {
         stopping ??= runner.stop();
       },
     });
     await expect(rebuilding).rejects.toThrow(RebuildInterrupted);
     await stopping;
-    const reached = await stores.readStore.checkpoints.get('directory.v1');
+    const reached = await stores.readStore.checkpoints.get('directory.v2');
     expect(reached).not.toBeNull();
     expect(reached!).toBeLessThan(head);
     expect(await (await directoryOf()).count()).toBe(Number(reached));
@@ -216,35 +237,54 @@ describe('ProjectionRunner against SQLite stores', () => {
   it('lag() reports head minus checkpoint', async () => {
     const head = await registerMany(1, 10);
     const runner = newRunner();
-    expect(await runner.lag()).toEqual([{ name: 'directory.v1', checkpoint: null, head, lagEvents: head }]);
+    expect(await runner.lag()).toEqual([{ name: 'directory.v2', checkpoint: null, head, lagEvents: head }]);
 
     await runner.start();
     await runner.waitFor(head);
-    expect(await runner.lag()).toEqual([{ name: 'directory.v1', checkpoint: head, head, lagEvents: 0n }]);
+    expect(await runner.lag()).toEqual([{ name: 'directory.v2', checkpoint: head, head, lagEvents: 0n }]);
 
     await runner.stop();
     const newHead = await registerMany(11, 13);
-    expect(await runner.lag()).toEqual([{ name: 'directory.v1', checkpoint: head, head: newHead, lagEvents: newHead - head }]);
+    expect(await runner.lag()).toEqual([{ name: 'directory.v2', checkpoint: head, head: newHead, lagEvents: newHead - head }]);
     expect(newHead - head).toBe(3n);
   });
 
   it('waitFor() rejects with the projections still behind when the position is not reached in time', async () => {
     const head = await registerMany(1, 2);
     const runner = newRunner();
-    await expect(runner.waitFor(head, 30)).rejects.toThrow(`did not reach position ${head} in time: directory.v1 at none`);
+    await expect(runner.waitFor(head, 30)).rejects.toThrow(`did not reach position ${head} in time: directory.v2 at none`);
   });
 
   it('retries with backoff when events come from a newer build, and applies them once upgraded', async () => {
     const before = await register(stores, { n: 1, name: 'Known shape' });
-    // Written by a newer Suivi: schema version 2 of ThirdPartyRegistered.
-    const newer = new EventCodec({ schemaVersions: { ThirdPartyRegistered: 2 } });
+    // Written by a newer Suivi: schema version 3 of ThirdPartyRegistered, one past this build's.
+    const newer = new EventCodec({ schemaVersions: { ThirdPartyRegistered: 3 } });
     await stores.eventStore.append(
       'thirdParty-newer',
       [
         newer.encode(
           {
             type: 'ThirdPartyRegistered',
-            data: { thirdPartyId: 'newer', name: 'From the future', kind: 'COMPANY', roles: [], registeredAt: '2025-01-07T00:00:00.000Z' },
+            data: {
+              thirdPartyId: 'newer',
+              name: 'From the future',
+              kind: 'COMPANY',
+              roles: [],
+              prospectStatus: null,
+              leadSource: null,
+              territory: null,
+              vatNumber: null,
+              email: null,
+              phone: null,
+              website: null,
+              address: null,
+              paymentTerms: null,
+              customFields: {},
+              ownerId: null,
+              categories: [],
+              tags: [],
+              registeredAt: '2025-01-07T00:00:00.000Z',
+            },
           },
           { actorId: 'bob', occurredAt: '2025-01-07T00:00:00.000Z', commandId: 'c', correlationId: 'c', causationId: null, source: 'api' },
           '00000000-0000-4000-9000-000000000001',
@@ -262,7 +302,7 @@ describe('ProjectionRunner against SQLite stores', () => {
     expect(status.state).toBe('failed');
     expect(status.error?.name).toBe('UnknownSchemaVersion');
     expect(status.checkpoint).toBe(before.position);
-    expect(logger.errors().filter((line) => line.includes('schema version 2'))).not.toHaveLength(0);
+    expect(logger.errors().filter((line) => line.includes('schema version 3'))).not.toHaveLength(0);
     await expect(outdated.waitFor(head, 30)).rejects.toThrow('did not reach');
     await outdated.stop();
     expect(outdated.status()[0]?.state).toBe('stopped');
@@ -270,8 +310,8 @@ describe('ProjectionRunner against SQLite stores', () => {
 
     const upgraded = newRunner({
       codec: new EventCodec({
-        schemaVersions: { ThirdPartyRegistered: 2 },
-        upcasters: [{ type: 'ThirdPartyRegistered', fromVersion: 1, upcast: (data) => data }],
+        schemaVersions: { ...domainSchemaVersions, ThirdPartyRegistered: 3 },
+        upcasters: [...domainUpcasters, { type: 'ThirdPartyRegistered', fromVersion: 2, upcast: (data) => data }],
       }),
     });
     await upgraded.start();
@@ -335,7 +375,7 @@ describe('ProjectionRunner against SQLite stores', () => {
       };
       expect(await runner.listParked('fragile')).toEqual([parked]);
       expect(await runner.listParked()).toEqual([parked]);
-      expect(await runner.listParked('directory.v1')).toEqual([]);
+      expect(await runner.listParked('directory.v2')).toEqual([]);
       expect(logger.errors()).toContainEqual(expect.stringContaining(`parked ThirdPartyRegistered ${parked.eventId} at position ${poison.position}`));
       expect(runner.status().map((s) => s.state)).toEqual(['running', 'running']);
 
@@ -415,7 +455,7 @@ describe('ProjectionRunner against SQLite stores', () => {
 
 describe('ProjectionRunner configuration', () => {
   it('refuses two projections with the same name', () => {
-    expect(() => newRunner({ projections: [directoryProjection, directoryProjection] })).toThrow('two projections are named directory.v1');
+    expect(() => newRunner({ projections: [directoryProjection, directoryProjection] })).toThrow('two projections are named directory.v2');
   });
 
   it('refuses a batch size that is not a positive integer', () => {

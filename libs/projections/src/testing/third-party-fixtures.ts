@@ -1,7 +1,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { streams, thirdPartyDecider, type ThirdPartyKind, type ThirdPartyRole } from '#domain';
+import {
+  defaultCatalogue,
+  domainSchemaVersions,
+  domainUpcasters,
+  streams,
+  thirdPartyDecider,
+  type EventSource,
+  type Message,
+  type RegisterThirdParty,
+  type ThirdPartyKind,
+  type ThirdPartyRole,
+} from '#domain';
 import { EventCodec, handleCommand, SqliteEventStore, type CommandResult, type IdGenerator } from '#event-store';
 import { SqliteReadStore, type Collection, type Doc } from '#read-store';
 import type { ProjectionLogger } from '../runner/projection-runner.js';
@@ -42,7 +53,7 @@ export const openStores = (): Stores => {
     dir,
     eventStore,
     readStore,
-    codec: new EventCodec(),
+    codec: new EventCodec({ schemaVersions: domainSchemaVersions, upcasters: domainUpcasters }),
     ids: sequentialIds(),
     openReadStore: (file) => {
       const store = SqliteReadStore.open({ file: path.join(dir, file) });
@@ -64,6 +75,8 @@ export interface Registration {
   readonly kind?: ThirdPartyKind;
   readonly roles?: ThirdPartyRole[];
   readonly actorId?: string;
+  /** The rest of the profile, owner, categories, tags, custom fields. */
+  readonly profile?: Partial<Omit<RegisterThirdParty['data'], 'thirdPartyId' | 'name' | 'kind' | 'roles' | 'catalogue'>>;
 }
 
 /** Registers third party number `n` through the real write path, at T0 + n seconds. */
@@ -84,6 +97,8 @@ export const register = async (
         name: registration.name,
         kind: registration.kind ?? 'COMPANY',
         roles: registration.roles ?? ['PROSPECT'],
+        ...registration.profile,
+        catalogue: defaultCatalogue,
       },
     },
     {
@@ -95,6 +110,41 @@ export const register = async (
       source: 'api',
     },
   );
+};
+
+export interface AppendContext {
+  readonly actorId?: string;
+  /** ISO instant; also the envelope's metadata.occurredAt. */
+  readonly occurredAt: string;
+  readonly source?: EventSource;
+}
+
+/**
+ * Appends events as they are stored, through the codec, without a decider: for
+ * read-model tests that need events whose write side is tested elsewhere.
+ * Returns the global position of the last one.
+ */
+export const appendEvents = async (
+  stores: Pick<Stores, 'eventStore' | 'codec' | 'ids'>,
+  streamName: string,
+  events: readonly Message[],
+  context: AppendContext,
+): Promise<bigint> => {
+  const commandId = stores.ids.next();
+  const metadata = {
+    actorId: context.actorId ?? 'user-1',
+    occurredAt: context.occurredAt,
+    commandId,
+    correlationId: commandId,
+    causationId: null,
+    source: context.source ?? 'api',
+  };
+  const result = await stores.eventStore.append(
+    streamName,
+    events.map((event) => stores.codec.encode(event, metadata, stores.ids.next())),
+    'any',
+  );
+  return result.position;
 };
 
 /** Every document of a collection, in id order. */

@@ -1,0 +1,254 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Message } from '#domain';
+import type { EventEnvelope } from '#event-store';
+import {
+  categorised,
+  CONFIDENTIAL_TEXT,
+  contactAdded,
+  contactArchived,
+  contactUpdated,
+  converted,
+  envelope,
+  exchangeDeleted,
+  exchangeLogged,
+  exchangeUpdated,
+  fold,
+  ids,
+  noteAdded,
+  ownerAssigned,
+  registered,
+  statusChanged,
+  thirdPartyArchived,
+  thirdPartyUpdated,
+  unknownEvent,
+  type Place,
+} from '../timeline/relationship-fixtures.js';
+import { auditJournalProjection, evolveAuditJournal, type AuditEntry } from './audit-journal.projection.js';
+import { changesOf, redactChanges } from './confidential-redaction.js';
+
+const entryOf = (event: Message, place: Place = {}): AuditEntry => {
+  const entry = evolveAuditJournal(null, envelope(event, place));
+  if (entry === null) throw new Error(`no entry for ${event.type}`);
+  return entry;
+};
+
+describe('audit journal projection', () => {
+  it('journals who did what, when, on which entity, with the correlation and source', () => {
+    const expected: AuditEntry = {
+      id: 'ev-9',
+      at: '2025-03-03T12:20:00.000Z',
+      position: '9',
+      sortKey: '00000000000000000009',
+      actorId: 'bob',
+      action: 'ExchangeStatusChanged',
+      entityType: 'exchange',
+      entityId: ids.meeting,
+      changes: [{ field: 'status', from: 'TO_DO', to: 'CLOSED' }],
+      correlationId: 'corr-7',
+      causationId: 'ev-8',
+      source: 'automation',
+      commandId: 'cmd-7',
+    };
+    const entry = entryOf(statusChanged(), {
+      eventId: 'ev-9',
+      position: 9n,
+      metadata: {
+        actorId: 'bob',
+        occurredAt: '2025-03-03T13:20:00+01:00',
+        commandId: 'cmd-7',
+        correlationId: 'corr-7',
+        causationId: 'ev-8',
+        source: 'automation',
+      },
+    });
+    expect(entry).toEqual(expected);
+  });
+
+  it('lists every field of a registration from null to its value, custom fields one by one, empty ones left out', () => {
+    expect(entryOf(registered()).changes).toEqual([
+      { field: 'name', from: null, to: 'Boulangerie Martin' },
+      { field: 'kind', from: null, to: 'COMPANY' },
+      { field: 'roles', from: null, to: ['PROSPECT'] },
+      { field: 'prospectStatus', from: null, to: 'NEVER_CONTACTED' },
+      { field: 'leadSource', from: null, to: 'trade fair' },
+      { field: 'territory', from: null, to: 'Lyon' },
+      { field: 'email', from: null, to: 'contact@boulangerie-martin.fr' },
+      {
+        field: 'address',
+        from: null,
+        to: { street: '3 rue Mercière', postalCode: '69002', city: 'Lyon', region: null, country: 'FR' },
+      },
+      { field: 'customFields.sector', from: null, to: 'bakery' },
+      { field: 'customFields.employees', from: null, to: 12 },
+      { field: 'registeredAt', from: null, to: '2025-03-03T09:00:00.000Z' },
+      { field: 'ownerId', from: null, to: 'alice' },
+      { field: 'tags', from: null, to: ['artisan'] },
+    ]);
+    expect(entryOf(registered()).entityType).toBe('thirdParty');
+    expect(entryOf(registered()).entityId).toBe(ids.boulangerie);
+  });
+
+  it('lists the fields of an added contact and note, keeping references to other entities', () => {
+    expect(entryOf(contactAdded()).changes).toEqual([
+      { field: 'thirdPartyId', from: null, to: ids.boulangerie },
+      { field: 'firstName', from: null, to: 'Marie' },
+      { field: 'lastName', from: null, to: 'Curie' },
+      { field: 'jobTitle', from: null, to: 'Buyer' },
+      { field: 'email', from: null, to: 'marie@boulangerie-martin.fr' },
+      { field: 'preferredLanguage', from: null, to: 'fr' },
+      { field: 'preferredChannel', from: null, to: 'EMAIL' },
+      { field: 'addedAt', from: null, to: '2025-03-03T09:10:00.000Z' },
+    ]);
+    expect(entryOf(noteAdded()).changes).toEqual([
+      { field: 'thirdPartyId', from: null, to: ids.boulangerie },
+      { field: 'contactId', from: null, to: ids.marie },
+      { field: 'text', from: null, to: 'Prefers to be called in the morning' },
+      { field: 'addedAt', from: null, to: '2025-03-03T12:05:00.000Z' },
+    ]);
+  });
+
+  it('records a logged exchange with its confidential comment redacted', () => {
+    const entry = entryOf(exchangeLogged());
+    expect(entry.changes).toEqual([
+      { field: 'authorId', from: null, to: 'alice' },
+      { field: 'thirdPartyId', from: null, to: ids.boulangerie },
+      { field: 'contactIds', from: null, to: [ids.marie, ids.pierre] },
+      { field: 'occurredAt', from: null, to: '2025-03-03T11:00:00.000Z' },
+      { field: 'mode', from: null, to: 'phone' },
+      { field: 'subject', from: null, to: 'quote' },
+      { field: 'comment', from: null, to: 'Asked for a quote for 200 croissants a day' },
+      { field: 'status', from: null, to: 'TO_DO' },
+      { field: 'confidentialComment', from: null, to: '[confidential]' },
+      { field: 'confidentialGroupId', from: null, to: 'sales-managers' },
+      { field: 'collaboratorIds', from: null, to: ['bob'] },
+      { field: 'notifyCollaborators', from: null, to: false },
+      { field: 'linkedDocument', from: null, to: { type: 'QUOTE', ref: 'PR2503-0042' } },
+      { field: 'contactedBy', from: null, to: 'alice' },
+    ]);
+    expect(JSON.stringify(entry)).not.toContain(CONFIDENTIAL_TEXT);
+  });
+
+  it('keeps the changes of update events, redacting confidential comments', () => {
+    expect(entryOf(thirdPartyUpdated()).changes).toEqual(thirdPartyUpdated().data.changes);
+    expect(entryOf(ownerAssigned('bob')).changes).toEqual([{ field: 'ownerId', from: 'alice', to: 'bob' }]);
+    expect(entryOf(categorised()).changes).toEqual(categorised().data.changes);
+    expect(entryOf(contactUpdated()).changes).toEqual(contactUpdated().data.changes);
+    expect(entryOf(converted()).changes).toEqual(converted().data.changes);
+    expect(entryOf(exchangeUpdated()).changes).toEqual([
+      { field: 'contactIds', from: [ids.marie, ids.pierre], to: [ids.marie] },
+      { field: 'confidentialComment', from: '[confidential]', to: '[confidential]' },
+    ]);
+    const added = entryOf(exchangeUpdated({ changes: [{ field: 'confidentialComment', from: null, to: CONFIDENTIAL_TEXT }] }));
+    expect(added.changes).toEqual([{ field: 'confidentialComment', from: null, to: '[confidential]' }]);
+    expect(JSON.stringify(added)).not.toContain(CONFIDENTIAL_TEXT);
+  });
+
+  it('records archives and deletions as the flag they set, with the reason when there is one', () => {
+    expect(entryOf(thirdPartyArchived('closed down')).changes).toEqual([
+      { field: 'archived', from: false, to: true },
+      { field: 'reason', from: null, to: 'closed down' },
+    ]);
+    expect(entryOf(contactArchived()).changes).toEqual([{ field: 'archived', from: false, to: true }]);
+    expect(entryOf(contactArchived()).entityType).toBe('contact');
+    expect(entryOf(exchangeDeleted({ reason: 'duplicate' })).changes).toEqual([
+      { field: 'deleted', from: false, to: true },
+      { field: 'reason', from: null, to: 'duplicate' },
+    ]);
+  });
+
+  it.each([
+    [registered(), 'thirdParty', ids.boulangerie],
+    [thirdPartyUpdated(), 'thirdParty', ids.boulangerie],
+    [ownerAssigned(), 'thirdParty', ids.boulangerie],
+    [categorised(), 'thirdParty', ids.boulangerie],
+    [thirdPartyArchived(), 'thirdParty', ids.boulangerie],
+    [converted(), 'thirdParty', ids.boulangerie],
+    [contactAdded(), 'contact', ids.marie],
+    [contactUpdated(), 'contact', ids.marie],
+    [contactArchived(), 'contact', ids.pierre],
+    [exchangeLogged(), 'exchange', ids.meeting],
+    [exchangeUpdated(), 'exchange', ids.meeting],
+    [statusChanged(), 'exchange', ids.meeting],
+    [exchangeDeleted(), 'exchange', ids.meeting],
+    [noteAdded(), 'note', ids.contactNote],
+  ])('journals %p on its stream entity', (event, entityType, entityId) => {
+    expect(auditJournalProjection.canHandle(event.type)).toBe(true);
+    expect(auditJournalProjection.documentId(envelope(event, { eventId: 'ev-x' }))).toBe('ev-x');
+    const entry = entryOf(event);
+    expect(entry).toMatchObject({ action: event.type, entityType, entityId, actorId: 'alice', source: 'api' });
+    expect(entry.changes.length).toBeGreaterThan(0);
+  });
+
+  it('journals an event type this build does not know, with the well-formed changes it lists, redacted', () => {
+    expect(auditJournalProjection.canHandle('InvoiceIssued')).toBe(true);
+    const entry = entryOf(unknownEvent(), { streamName: 'invoice-inv-1' });
+    expect(entry).toMatchObject({ action: 'InvoiceIssued', entityType: 'invoice', entityId: 'inv-1' });
+    expect(entry.changes).toEqual([
+      { field: 'total', from: null, to: 1250.5 },
+      { field: 'confidentialComment', from: null, to: '[confidential]' },
+    ]);
+  });
+
+  it('journals an unknown event without changes, or without a dash in its stream name', () => {
+    const bare = entryOf({ type: 'UserSignedIn', data: { userId: 'u-1' } }, { streamName: 'security' });
+    expect(bare).toMatchObject({ action: 'UserSignedIn', entityType: 'security', entityId: 'security', changes: [] });
+    expect(entryOf({ type: 'Odd', data: null }, { streamName: 'odd-1' }).changes).toEqual([]);
+    expect(entryOf({ type: 'Odd', data: { changes: 'no' } }, { streamName: 'odd-1' }).changes).toEqual([]);
+  });
+
+  it('sorts by a 20-digit position key, exact for positions beyond 2^53', () => {
+    const entry = entryOf(noteAdded(), { position: 2n ** 64n - 1n });
+    expect(entry.position).toBe('18446744073709551615');
+    expect(entry.sortKey).toBe('18446744073709551615');
+    expect(entryOf(noteAdded(), { position: 2n ** 53n + 1n }).sortKey).toBe('00009007199254740993');
+  });
+
+  it('is idempotent: applying the same events twice yields the same documents', () => {
+    const events: EventEnvelope[] = [
+      envelope(registered(), { eventId: 'e1', position: 1n }),
+      envelope(contactAdded(), { eventId: 'e2', position: 2n }),
+      envelope(exchangeLogged(), { eventId: 'e3', position: 3n }),
+      envelope(exchangeUpdated(), { eventId: 'e4', position: 4n }),
+      envelope(unknownEvent(), { eventId: 'e5', position: 5n, streamName: 'invoice-inv-1' }),
+      envelope(exchangeDeleted(), { eventId: 'e6', position: 6n }),
+    ];
+    const once = fold(auditJournalProjection, events);
+    expect(once.size).toBe(6);
+    expect(fold(auditJournalProjection, events, once)).toEqual(once);
+    for (const event of events) {
+      const doc = once.get(event.eventId)!.doc;
+      expect(auditJournalProjection.evolve(doc, event)).toBe(doc);
+    }
+  });
+
+  it('declares the indexes its queries filter and sort on', () => {
+    expect(auditJournalProjection.name).toBe('audit-journal.v1');
+    expect(auditJournalProjection.collection).toEqual({
+      name: 'audit_journal',
+      indexes: ['entityType', 'entityId', 'actorId', 'action', 'at', 'sortKey'],
+    });
+  });
+});
+
+describe('confidential redaction', () => {
+  it('replaces confidential values by a placeholder or null, leaving other fields alone', () => {
+    expect(
+      redactChanges([
+        { field: 'confidentialComment', from: 'a secret', to: null },
+        { field: 'confidentialGroupId', from: null, to: 'g-1' },
+        { field: 'comment', from: 'x', to: 'y' },
+      ]),
+    ).toEqual([
+      { field: 'confidentialComment', from: '[confidential]', to: null },
+      { field: 'confidentialGroupId', from: null, to: 'g-1' },
+      { field: 'comment', from: 'x', to: 'y' },
+    ]);
+  });
+
+  it('reads only well-formed changes from unknown data', () => {
+    expect(changesOf({ changes: [{ field: 'a' }, { field: 2, from: 1, to: 2 }, null] })).toEqual([
+      { field: 'a', from: null, to: null },
+    ]);
+    expect(changesOf('text')).toEqual([]);
+  });
+});

@@ -1,0 +1,141 @@
+import type { ContactChannel, ContactEvent, FieldChange } from '#domain';
+import type { EventEnvelope } from '#event-store';
+import type { CollectionDefinition } from '#read-store';
+import { directoryNameKey } from '../directory/directory.projection.js';
+import type { EnvelopeOf, Projection } from '../projection.js';
+
+/** A contact person as lists show it. A type alias (not an interface) so it is a `Doc`. */
+export type ContactEntry = {
+  readonly id: string;
+  readonly thirdPartyId: string;
+  readonly firstName: string | null;
+  readonly lastName: string;
+  /** "First Last", or the last name alone. */
+  readonly displayName: string;
+  readonly jobTitle: string | null;
+  readonly email: string | null;
+  readonly phone: string | null;
+  readonly mobile: string | null;
+  readonly preferredLanguage: string | null;
+  readonly preferredChannel: ContactChannel | null;
+  readonly notes: string | null;
+  readonly archived: boolean;
+  readonly addedAt: string;
+  readonly updatedAt: string;
+  /** Lower-cased, accent-free last name then first name: the list order. */
+  readonly sortKey: string;
+  /** Revision of the contact's stream: the expectedVersion a client sends back. */
+  readonly version: string;
+  /** Global position of the last event applied. */
+  readonly lastPosition: string;
+};
+
+/**
+ * U+0001 sorts before every character a name holds, so "Le, Zoé" comes before
+ * "Le Blanc, Amy", as it would in a two-column sort.
+ */
+const SEPARATOR = '\u0001';
+
+export const contactSortKey = (lastName: string, firstName: string | null): string =>
+  `${directoryNameKey(lastName)}${SEPARATOR}${directoryNameKey(firstName ?? '')}`;
+
+export const contactDisplayName = (firstName: string | null, lastName: string): string =>
+  firstName ? `${firstName} ${lastName}` : lastName;
+
+type ContactsEvent = EnvelopeOf<ContactEvent>;
+
+const handledTypes: ReadonlySet<string> = new Set<ContactsEvent['type']>(['ContactAdded', 'ContactUpdated', 'ContactArchived']);
+
+const asContactsEvent = (event: EventEnvelope): ContactsEvent | null =>
+  handledTypes.has(event.type) ? (event as ContactsEvent) : null;
+
+export const contactsCollection: CollectionDefinition = {
+  name: 'contacts',
+  indexes: ['thirdPartyId', 'sortKey', 'archived'],
+};
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Fields a change may name; anything else (a future field) is ignored, not guessed at. */
+const profileFields: ReadonlySet<string> = new Set([
+  'firstName',
+  'lastName',
+  'jobTitle',
+  'email',
+  'phone',
+  'mobile',
+  'preferredLanguage',
+  'preferredChannel',
+  'notes',
+]);
+
+const applyChanges = (entry: Mutable<ContactEntry>, changes: readonly FieldChange[]): void => {
+  for (const change of changes) {
+    if (profileFields.has(change.field)) (entry as Record<string, unknown>)[change.field] = change.to;
+  }
+  entry.sortKey = contactSortKey(entry.lastName, entry.firstName);
+};
+
+const touched = (doc: ContactEntry, event: EventEnvelope, change: (entry: Mutable<ContactEntry>) => void): ContactEntry => {
+  const entry: Mutable<ContactEntry> = { ...doc };
+  change(entry);
+  entry.updatedAt = event.metadata.occurredAt;
+  entry.version = event.revision.toString();
+  entry.lastPosition = event.position.toString();
+  return entry;
+};
+
+export const evolveContacts = (doc: ContactEntry | null, envelope: EventEnvelope): ContactEntry | null => {
+  const event = asContactsEvent(envelope);
+  if (event === null) return doc;
+  switch (event.type) {
+    case 'ContactAdded': {
+      const data = event.data;
+      return {
+        id: data.contactId,
+        thirdPartyId: data.thirdPartyId,
+        firstName: data.firstName,
+        lastName: data.lastName,
+        displayName: contactDisplayName(data.firstName, data.lastName),
+        jobTitle: data.jobTitle,
+        email: data.email,
+        phone: data.phone,
+        mobile: data.mobile,
+        preferredLanguage: data.preferredLanguage,
+        preferredChannel: data.preferredChannel,
+        notes: data.notes,
+        archived: false,
+        addedAt: data.addedAt,
+        updatedAt: event.metadata.occurredAt,
+        sortKey: contactSortKey(data.lastName, data.firstName),
+        version: event.revision.toString(),
+        lastPosition: event.position.toString(),
+      };
+    }
+    case 'ContactUpdated': {
+      if (doc === null) return doc;
+      const { changes, displayName } = event.data;
+      return touched(doc, event, (entry) => {
+        applyChanges(entry, changes);
+        entry.displayName = displayName;
+      });
+    }
+    case 'ContactArchived':
+      if (doc === null) return doc;
+      return touched(doc, event, (entry) => {
+        entry.archived = true;
+      });
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+};
+
+export const contactsProjection: Projection<ContactEntry> = {
+  name: 'contacts.v1',
+  collection: contactsCollection,
+  canHandle: (eventType) => handledTypes.has(eventType),
+  documentId: (envelope) => asContactsEvent(envelope)?.data.contactId ?? null,
+  evolve: evolveContacts,
+};

@@ -1,0 +1,180 @@
+import type { ExchangeEvent, ExchangeStatus, FieldChange, JsonValue, LinkedDocumentType } from '#domain';
+import type { EventEnvelope } from '#event-store';
+import type { CollectionDefinition } from '#read-store';
+import type { EnvelopeOf, Projection } from '../projection.js';
+
+/**
+ * An exchange as lists show it. The confidential comment's text is never stored
+ * here: until access control exists, read models only say that there is one.
+ * A type alias (not an interface) so it is a `Doc`.
+ */
+export type ExchangeEntry = {
+  readonly id: string;
+  readonly thirdPartyId: string;
+  readonly contactIds: string[];
+  /** UTC ISO instant with milliseconds, so string order is time order. */
+  readonly occurredAt: string;
+  readonly mode: string;
+  readonly subject: string;
+  readonly comment: string | null;
+  readonly status: ExchangeStatus;
+  readonly hasConfidentialComment: boolean;
+  readonly confidentialGroupId: string | null;
+  readonly collaboratorIds: string[];
+  readonly notifyCollaborators: boolean;
+  readonly linkedDocumentType: LinkedDocumentType | null;
+  readonly linkedDocumentRef: string | null;
+  readonly contactedBy: string;
+  readonly authorId: string;
+  /** Deleted exchanges stay, flagged, so that lists can show them on request. */
+  readonly deleted: boolean;
+  readonly deletedAt: string | null;
+  readonly loggedAt: string;
+  readonly updatedAt: string;
+  /** Revision of the exchange's stream: the expectedVersion a client sends back. */
+  readonly version: string;
+  /** Global position of the last event applied. */
+  readonly lastPosition: string;
+};
+
+type ExchangesEvent = EnvelopeOf<ExchangeEvent>;
+
+const handledTypes: ReadonlySet<string> = new Set<ExchangesEvent['type']>([
+  'ExchangeLogged',
+  'ExchangeUpdated',
+  'ExchangeStatusChanged',
+  'ExchangeDeleted',
+]);
+
+const asExchangesEvent = (event: EventEnvelope): ExchangesEvent | null =>
+  handledTypes.has(event.type) ? (event as ExchangesEvent) : null;
+
+export const exchangesCollection: CollectionDefinition = {
+  name: 'exchanges',
+  indexes: [
+    'thirdPartyId',
+    'contactIds',
+    'collaboratorIds',
+    'mode',
+    'subject',
+    'status',
+    'occurredAt',
+    'linkedDocumentType',
+    'linkedDocumentRef',
+    'deleted',
+  ],
+};
+
+/** Instants as UTC ISO strings with milliseconds, so that string order is time order. */
+const instant = (value: string): string => {
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? value : new Date(time).toISOString();
+};
+
+const hasText = (value: JsonValue | undefined): boolean => typeof value === 'string' && value.length > 0;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Fields copied as they are; the others are derived below or ignored (a future field). */
+const plainFields: ReadonlySet<string> = new Set([
+  'mode',
+  'comment',
+  'status',
+  'confidentialGroupId',
+  'collaboratorIds',
+  'notifyCollaborators',
+  'contactedBy',
+]);
+
+const applyChanges = (entry: Mutable<ExchangeEntry>, changes: readonly FieldChange[]): void => {
+  for (const change of changes) {
+    if (plainFields.has(change.field)) {
+      (entry as Record<string, unknown>)[change.field] = Array.isArray(change.to) ? [...change.to] : change.to;
+    } else if (change.field === 'confidentialComment') {
+      entry.hasConfidentialComment = hasText(change.to);
+    } else if (change.field === 'linkedDocument') {
+      const to = change.to as { type: LinkedDocumentType; ref: string } | null;
+      entry.linkedDocumentType = to?.type ?? null;
+      entry.linkedDocumentRef = to?.ref ?? null;
+    }
+  }
+};
+
+const touched = (doc: ExchangeEntry, event: EventEnvelope, change: (entry: Mutable<ExchangeEntry>) => void): ExchangeEntry => {
+  const entry: Mutable<ExchangeEntry> = { ...doc };
+  change(entry);
+  entry.updatedAt = event.metadata.occurredAt;
+  entry.version = event.revision.toString();
+  entry.lastPosition = event.position.toString();
+  return entry;
+};
+
+export const evolveExchanges = (doc: ExchangeEntry | null, envelope: EventEnvelope): ExchangeEntry | null => {
+  const event = asExchangesEvent(envelope);
+  if (event === null) return doc;
+  switch (event.type) {
+    case 'ExchangeLogged': {
+      const data = event.data;
+      return {
+        id: data.exchangeId,
+        thirdPartyId: data.thirdPartyId,
+        contactIds: [...data.contactIds],
+        occurredAt: instant(data.occurredAt),
+        mode: data.mode,
+        subject: data.subject,
+        comment: data.comment,
+        status: data.status,
+        hasConfidentialComment: hasText(data.confidentialComment),
+        confidentialGroupId: data.confidentialGroupId,
+        collaboratorIds: [...data.collaboratorIds],
+        notifyCollaborators: data.notifyCollaborators,
+        linkedDocumentType: data.linkedDocument?.type ?? null,
+        linkedDocumentRef: data.linkedDocument?.ref ?? null,
+        contactedBy: data.contactedBy,
+        authorId: data.authorId,
+        deleted: false,
+        deletedAt: null,
+        loggedAt: event.metadata.occurredAt,
+        updatedAt: event.metadata.occurredAt,
+        version: event.revision.toString(),
+        lastPosition: event.position.toString(),
+      };
+    }
+    case 'ExchangeUpdated': {
+      if (doc === null) return doc;
+      const { changes, contactIds, subject, occurredAt } = event.data;
+      return touched(doc, event, (entry) => {
+        applyChanges(entry, changes);
+        // Every exchange event repeats these as they stand after it: the safest source.
+        entry.contactIds = [...contactIds];
+        entry.subject = subject;
+        entry.occurredAt = instant(occurredAt);
+      });
+    }
+    case 'ExchangeStatusChanged': {
+      if (doc === null) return doc;
+      const { to } = event.data;
+      return touched(doc, event, (entry) => {
+        entry.status = to;
+      });
+    }
+    case 'ExchangeDeleted':
+      if (doc === null) return doc;
+      return touched(doc, event, (entry) => {
+        entry.deleted = true;
+        entry.deletedAt = event.metadata.occurredAt;
+      });
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+};
+
+export const exchangesProjection: Projection<ExchangeEntry> = {
+  name: 'exchanges.v1',
+  collection: exchangesCollection,
+  canHandle: (eventType) => handledTypes.has(eventType),
+  documentId: (envelope) => asExchangesEvent(envelope)?.data.exchangeId ?? null,
+  evolve: evolveExchanges,
+};

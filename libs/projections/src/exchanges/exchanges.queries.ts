@@ -1,0 +1,123 @@
+import type { ExchangeStatus, LinkedDocumentType } from '#domain';
+import type { Collection, Filter, Page, ReadStore, Sort } from '#read-store';
+import { exchangesCollection, type ExchangeEntry } from './exchanges.projection.js';
+
+export const EXCHANGE_PAGE_MAX = 100;
+
+/** Every criterion given must hold. Instants are ISO-8601 strings. */
+export interface ExchangeListFilter {
+  readonly thirdPartyId?: string | null;
+  /** Exchanges this contact took part in. */
+  readonly contactId?: string | null;
+  readonly collaboratorId?: string | null;
+  readonly mode?: string | null;
+  readonly subject?: string | null;
+  readonly status?: ExchangeStatus | null;
+  /** occurredAt at or after this instant. */
+  readonly from?: string | null;
+  /** occurredAt strictly before this instant: `from`/`to` ranges tile without overlap. */
+  readonly to?: string | null;
+  readonly linkedDocumentType?: LinkedDocumentType | null;
+  readonly linkedDocumentRef?: string | null;
+  /** Deleted exchanges are left out unless this is true. */
+  readonly includeDeleted?: boolean | null;
+}
+
+export interface ExchangePageArgs {
+  /** Page size, 1..100. */
+  readonly first: number;
+  readonly after?: string | null;
+}
+
+export interface ExchangeListArgs extends ExchangePageArgs {
+  readonly filter?: ExchangeListFilter | null;
+}
+
+export type ExchangePage = Page<ExchangeEntry> & { readonly totalCount: number };
+
+const NEWEST_FIRST: Sort = { field: 'occurredAt', direction: 'desc' };
+const OLDEST_FIRST: Sort = { field: 'occurredAt', direction: 'asc' };
+const OPEN_STATUSES: readonly ExchangeStatus[] = ['TO_DO', 'IN_PROGRESS'];
+const NOT_DELETED: Filter = { field: 'deleted', op: 'eq', value: false };
+
+/** The reads the API needs on exchanges ("Tous les échanges" and the home page widgets). */
+export class ExchangeQueries {
+  constructor(private readonly collection: Collection<ExchangeEntry>) {}
+
+  static async open(readStore: ReadStore): Promise<ExchangeQueries> {
+    return new ExchangeQueries(await readStore.collection<ExchangeEntry>(exchangesCollection));
+  }
+
+  /** An exchange by id, deleted or not. */
+  async get(id: string): Promise<ExchangeEntry | null> {
+    return (await this.collection.get(id))?.doc ?? null;
+  }
+
+  /** Newest occurredAt first, ties by id. */
+  async list(args: ExchangeListArgs): Promise<ExchangePage> {
+    return this.page(args, exchangeWhere(args.filter ?? {}), NEWEST_FIRST);
+  }
+
+  /** The home page's latest exchanges: every third party, newest first, deleted ones left out. */
+  async latest(args: ExchangePageArgs): Promise<ExchangePage> {
+    return this.page(args, [NOT_DELETED], NEWEST_FIRST);
+  }
+
+  /**
+   * The home page's upcoming contacts: exchanges still to do or in progress,
+   * oldest first, so the overdue ones lead.
+   */
+  async upcoming(args: ExchangePageArgs): Promise<ExchangePage> {
+    return this.page(args, [NOT_DELETED, { field: 'status', op: 'in', value: OPEN_STATUSES }], OLDEST_FIRST);
+  }
+
+  /** The earliest occurredAt among the third party's exchanges that are not deleted; null when none. */
+  async firstExchangeAt(thirdPartyId: string): Promise<string | null> {
+    const page = await this.collection.find({
+      where: [{ field: 'thirdPartyId', op: 'eq', value: thirdPartyId }, NOT_DELETED],
+      sort: OLDEST_FIRST,
+      first: 1,
+    });
+    return page.items[0]?.doc.occurredAt ?? null;
+  }
+
+  private async page(args: ExchangePageArgs, where: Filter[], sort: Sort): Promise<ExchangePage> {
+    const { first } = args;
+    if (!Number.isInteger(first) || first < 1 || first > EXCHANGE_PAGE_MAX) {
+      throw new RangeError(`first must be an integer between 1 and ${EXCHANGE_PAGE_MAX}, got ${String(first)}`);
+    }
+    const [page, totalCount] = await Promise.all([
+      this.collection.find({ where, sort, first, after: args.after ?? null }),
+      this.collection.count(where),
+    ]);
+    return { ...page, totalCount };
+  }
+}
+
+const instantFilter = (field: string, value: string): string => {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new RangeError(`${field} must be an ISO-8601 instant, got ${JSON.stringify(value)}`);
+  return new Date(time).toISOString();
+};
+
+const exchangeWhere = (filter: ExchangeListFilter): Filter[] => {
+  const where: Filter[] = [];
+  const eq = (field: string, value: string | null | undefined): void => {
+    if (value != null) where.push({ field, op: 'eq', value });
+  };
+  const contains = (field: string, value: string | null | undefined): void => {
+    if (value != null) where.push({ field, op: 'contains', value });
+  };
+  if (filter.includeDeleted !== true) where.push(NOT_DELETED);
+  eq('thirdPartyId', filter.thirdPartyId);
+  contains('contactIds', filter.contactId);
+  contains('collaboratorIds', filter.collaboratorId);
+  eq('mode', filter.mode);
+  eq('subject', filter.subject);
+  eq('status', filter.status);
+  if (filter.from != null) where.push({ field: 'occurredAt', op: 'gte', value: instantFilter('from', filter.from) });
+  if (filter.to != null) where.push({ field: 'occurredAt', op: 'lt', value: instantFilter('to', filter.to) });
+  eq('linkedDocumentType', filter.linkedDocumentType);
+  eq('linkedDocumentRef', filter.linkedDocumentRef);
+  return where;
+};

@@ -1,0 +1,293 @@
+import type { ContactEvent, ExchangeEvent, FieldChange, NoteEvent, ThirdPartyEvent } from '#domain';
+import type { EventEnvelope } from '#event-store';
+import type { CollectionDefinition } from '#read-store';
+import { redactChanges } from '../audit-journal/confidential-redaction.js';
+import { positionKey, utcInstant } from '../audit-journal/event-keys.js';
+import type { EnvelopeOf, Projection } from '../projection.js';
+
+export const timelineKinds = [
+  'THIRD_PARTY_REGISTERED',
+  'THIRD_PARTY_UPDATED',
+  'THIRD_PARTY_ARCHIVED',
+  'PROSPECT_CONVERTED',
+  'CONTACT_ADDED',
+  'CONTACT_UPDATED',
+  'CONTACT_ARCHIVED',
+  'EXCHANGE_LOGGED',
+  'EXCHANGE_UPDATED',
+  'EXCHANGE_STATUS_CHANGED',
+  'EXCHANGE_DELETED',
+  'NOTE_ADDED',
+] as const;
+export type TimelineKind = (typeof timelineKinds)[number];
+
+/**
+ * One meaningful event in the life of a third party, as its timeline shows it.
+ * A type alias (not an interface) so it is a `Doc`.
+ */
+export type TimelineEntry = {
+  /** The event's id: one entry per event. */
+  readonly id: string;
+  readonly thirdPartyId: string;
+  /** The contacts on whose own timelines the entry also appears. */
+  readonly contactIds: string[];
+  readonly kind: TimelineKind;
+  /** When it happened: the exchange's date for EXCHANGE_LOGGED, otherwise when the command was handled. UTC ISO with ms. */
+  readonly occurredAt: string;
+  /** occurredAt + '|' + the position padded to 20 digits: a total, stable newest-first order. */
+  readonly sortKey: string;
+  /** Short English text, never holding confidential text. */
+  readonly summary: string;
+  readonly actorId: string;
+  /** Field changes old → new for updates (confidentialComment redacted); [] for registrations and additions. */
+  readonly changes: FieldChange[];
+  readonly exchangeId: string | null;
+  readonly contactId: string | null;
+  readonly noteId: string | null;
+  /** Global position of the event, as a decimal string. */
+  readonly position: string;
+};
+
+type TimelineEvent = EnvelopeOf<ThirdPartyEvent | ContactEvent | ExchangeEvent | NoteEvent>;
+
+const handledTypes: ReadonlySet<string> = new Set<TimelineEvent['type']>([
+  'ThirdPartyRegistered',
+  'ThirdPartyUpdated',
+  'ThirdPartyOwnerAssigned',
+  'ThirdPartyCategorised',
+  'ThirdPartyArchived',
+  'ProspectConverted',
+  'ContactAdded',
+  'ContactUpdated',
+  'ContactArchived',
+  'ExchangeLogged',
+  'ExchangeUpdated',
+  'ExchangeStatusChanged',
+  'ExchangeDeleted',
+  'NoteAdded',
+]);
+
+const asTimelineEvent = (event: EventEnvelope): TimelineEvent | null =>
+  handledTypes.has(event.type) ? (event as TimelineEvent) : null;
+
+export const timelineCollection: CollectionDefinition = {
+  name: 'timeline',
+  indexes: ['thirdPartyId', 'contactIds', 'kind', 'occurredAt', 'sortKey'],
+};
+
+/** What an event contributes to its entry; the envelope supplies the rest. */
+interface EntryParts {
+  readonly thirdPartyId: string;
+  readonly contactIds: readonly string[];
+  readonly kind: TimelineKind;
+  /** Overrides metadata.occurredAt. */
+  readonly occurredAt?: string;
+  readonly summary: string;
+  readonly changes?: readonly FieldChange[];
+  readonly exchangeId?: string;
+  readonly contactId?: string;
+  readonly noteId?: string | null;
+}
+
+/** A code as words: `video_call` → "video call", `COMPANY` → "company". */
+const lower = (code: string): string => code.toLowerCase().replaceAll('_', ' ');
+
+/** Field names in the order they changed, each once: "name, email". */
+const fieldList = (changes: readonly FieldChange[]): string => [...new Set(changes.map((c) => c.field))].join(', ');
+
+/** "Updated name, email"; just the prefix when an update lists nothing. */
+const changedSummary = (prefix: string, separator: string, changes: readonly FieldChange[]): string =>
+  changes.length === 0 ? prefix : `${prefix}${separator}${fieldList(changes)}`;
+
+const withReason = (text: string, reason: string | null, separator = ': '): string =>
+  reason ? `${text}${separator}${reason}` : text;
+
+const contactName = (firstName: string | null, lastName: string): string =>
+  [firstName, lastName].filter((part): part is string => !!part).join(' ');
+
+const plural = (n: number, unit: string): string => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
+const MS_PER_HOUR = 3_600_000;
+const MS_PER_DAY = 24 * MS_PER_HOUR;
+
+/** Whole days (or hours, under a day): the granularity a salesperson reads a conversion delay in. */
+export const conversionDelay = (ms: number): string => {
+  if (ms >= MS_PER_DAY) return plural(Math.floor(ms / MS_PER_DAY), 'day');
+  if (ms >= MS_PER_HOUR) return plural(Math.floor(ms / MS_PER_HOUR), 'hour');
+  return 'less than an hour';
+};
+
+const ownerSummary = (changes: readonly FieldChange[]): string => {
+  const to = changes.find((change) => change.field === 'ownerId')?.to;
+  return typeof to === 'string' ? `Owner assigned: ${to}` : 'Owner unassigned';
+};
+
+/** The contacts an exchange change concerns: those after it and those it removed. */
+const unionOf = (...lists: readonly (readonly string[])[]): string[] => [...new Set(lists.flat())];
+
+const partsOf = (event: TimelineEvent): EntryParts => {
+  switch (event.type) {
+    case 'ThirdPartyRegistered': {
+      const { data } = event;
+      const labels = [lower(data.kind), ...data.roles.map(lower)].join(', ');
+      return {
+        thirdPartyId: data.thirdPartyId,
+        contactIds: [],
+        kind: 'THIRD_PARTY_REGISTERED',
+        summary: `Registered ${data.name} (${labels})`,
+      };
+    }
+    case 'ThirdPartyUpdated':
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: [],
+        kind: 'THIRD_PARTY_UPDATED',
+        summary: changedSummary('Updated', ' ', event.data.changes),
+        changes: event.data.changes,
+      };
+    case 'ThirdPartyOwnerAssigned':
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: [],
+        kind: 'THIRD_PARTY_UPDATED',
+        summary: ownerSummary(event.data.changes),
+        changes: event.data.changes,
+      };
+    case 'ThirdPartyCategorised':
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: [],
+        kind: 'THIRD_PARTY_UPDATED',
+        summary: changedSummary('Updated', ' ', event.data.changes),
+        changes: event.data.changes,
+      };
+    case 'ThirdPartyArchived':
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: [],
+        kind: 'THIRD_PARTY_ARCHIVED',
+        summary: withReason('Archived', event.data.reason),
+      };
+    case 'ProspectConverted': {
+      const ms = event.data.msSinceFirstExchange;
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: [],
+        kind: 'PROSPECT_CONVERTED',
+        summary:
+          ms === null
+            ? 'Converted to customer (no exchange recorded before)'
+            : `Converted to customer (${conversionDelay(ms)} after the first exchange)`,
+        changes: event.data.changes,
+      };
+    }
+    case 'ContactAdded': {
+      const { data } = event;
+      const name = contactName(data.firstName, data.lastName);
+      return {
+        thirdPartyId: data.thirdPartyId,
+        contactIds: [data.contactId],
+        kind: 'CONTACT_ADDED',
+        summary: `Contact added: ${data.jobTitle ? `${name} (${data.jobTitle})` : name}`,
+        contactId: data.contactId,
+      };
+    }
+    case 'ContactUpdated':
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: [event.data.contactId],
+        kind: 'CONTACT_UPDATED',
+        summary: changedSummary(`Contact updated: ${event.data.displayName}`, ' — ', event.data.changes),
+        changes: event.data.changes,
+        contactId: event.data.contactId,
+      };
+    case 'ContactArchived':
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: [event.data.contactId],
+        kind: 'CONTACT_ARCHIVED',
+        summary: withReason(`Contact archived: ${event.data.displayName}`, event.data.reason, ' — '),
+        contactId: event.data.contactId,
+      };
+    case 'ExchangeLogged':
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: unionOf(event.data.contactIds),
+        kind: 'EXCHANGE_LOGGED',
+        occurredAt: event.data.occurredAt,
+        summary: `Exchange logged: ${lower(event.data.mode)} — ${lower(event.data.subject)}`,
+        exchangeId: event.data.exchangeId,
+      };
+    case 'ExchangeUpdated':
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: unionOf(event.data.contactIds, event.data.previousContactIds),
+        kind: 'EXCHANGE_UPDATED',
+        summary: changedSummary(`Exchange updated (${lower(event.data.subject)})`, ': ', event.data.changes),
+        changes: event.data.changes,
+        exchangeId: event.data.exchangeId,
+      };
+    case 'ExchangeStatusChanged':
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: unionOf(event.data.contactIds),
+        kind: 'EXCHANGE_STATUS_CHANGED',
+        summary: `Exchange status: ${event.data.from} → ${event.data.to}`,
+        changes: [{ field: 'status', from: event.data.from, to: event.data.to }],
+        exchangeId: event.data.exchangeId,
+      };
+    case 'ExchangeDeleted':
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: unionOf(event.data.contactIds),
+        kind: 'EXCHANGE_DELETED',
+        summary: withReason('Exchange deleted', event.data.reason),
+        exchangeId: event.data.exchangeId,
+      };
+    case 'NoteAdded':
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: event.data.contactId === null ? [] : [event.data.contactId],
+        kind: 'NOTE_ADDED',
+        summary: 'Note added',
+        contactId: event.data.contactId ?? undefined,
+        noteId: event.data.noteId,
+      };
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+};
+
+export const evolveTimeline = (doc: TimelineEntry | null, envelope: EventEnvelope): TimelineEntry | null => {
+  const event = asTimelineEvent(envelope);
+  if (event === null) return doc;
+  // An entry is the image of one event: a re-delivery of that event changes nothing.
+  if (doc !== null) return doc;
+  const parts = partsOf(event);
+  const occurredAt = utcInstant(parts.occurredAt ?? event.metadata.occurredAt);
+  return {
+    id: event.eventId,
+    thirdPartyId: parts.thirdPartyId,
+    contactIds: [...parts.contactIds],
+    kind: parts.kind,
+    occurredAt,
+    sortKey: `${occurredAt}|${positionKey(event.position)}`,
+    summary: parts.summary,
+    actorId: event.metadata.actorId,
+    changes: redactChanges(parts.changes ?? []),
+    exchangeId: parts.exchangeId ?? null,
+    contactId: parts.contactId ?? null,
+    noteId: parts.noteId ?? null,
+    position: event.position.toString(),
+  };
+};
+
+export const timelineProjection: Projection<TimelineEntry> = {
+  name: 'timeline.v1',
+  collection: timelineCollection,
+  canHandle: (eventType) => handledTypes.has(eventType),
+  documentId: (envelope) => (asTimelineEvent(envelope) === null ? null : envelope.eventId),
+  evolve: evolveTimeline,
+};
