@@ -37,7 +37,7 @@ async function withSession<T>(work: (session: Session) => Promise<T>): Promise<T
   }
 }
 
-/** Accepts a projection's full name (`directory.v1`) or its base name (`directory`). */
+/** Accepts a projection's full name (`directory.v2`) or its base name (`directory`). */
 function projectionName(name: string): string {
   const found = projections.find((p) => p.name === name || p.name.split('.')[0] === name);
   if (!found) {
