@@ -11,7 +11,6 @@ export {
 } from './directory/directory.projection.js';
 export {
   DirectoryQueries,
-  DIRECTORY_PAGE_MAX,
   type CustomFieldCriterion,
   type DirectoryFilter,
   type DirectoryListArgs,
@@ -34,7 +33,6 @@ export {
 } from './exchanges/exchanges.projection.js';
 export {
   ExchangeQueries,
-  EXCHANGE_PAGE_MAX,
   type ExchangeListFilter,
   type ExchangeListArgs,
   type ExchangePageArgs,
@@ -51,7 +49,6 @@ export {
 } from './timeline/timeline.projection.js';
 export {
   TimelineQueries,
-  TIMELINE_PAGE_MAX,
   type TimelineFilter,
   type TimelineListArgs,
   type TimelinePage,
@@ -65,12 +62,11 @@ export {
 } from './audit-journal/audit-journal.projection.js';
 export {
   AuditJournalQueries,
-  AUDIT_JOURNAL_PAGE_MAX,
   type AuditJournalFilter,
   type AuditJournalListArgs,
   type AuditJournalPage,
 } from './audit-journal/audit-journal.queries.js';
-export { CONFIDENTIAL_PLACEHOLDER, redactChanges, redactConfidential } from './audit-journal/confidential-redaction.js';
+export { CONFIDENTIAL_PLACEHOLDER, redactChanges, redactConfidential } from './shared/confidential-redaction.js';
 export {
   ProjectionRunner,
   UnknownProjection,
@@ -87,3 +83,4 @@ export {
   type RebuildResult,
 } from './runner/projection-runner.js';
 export { parkedEventsCollection, parkedEventId, type ParkedEvent } from './runner/parked-events.js';
+export { PAGE_MAX, countedPage, type CountedPage } from './shared/paging.js';

@@ -1,9 +1,10 @@
-import { categoryOf, idOf, type ContactEvent, type ExchangeEvent, type FieldChange, type JsonValue, type NoteEvent, type ThirdPartyEvent } from '#domain';
+import { eventSelection, relationshipEventTypes, type RelationshipEvent } from '../shared/event-selection.js';
+import { categoryOf, idOf, type FieldChange, type JsonValue } from '#domain';
 import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
 import type { EnvelopeOf, Projection } from '../projection.js';
-import { changesOf, isConfidentialField, redactChanges, redactConfidential } from './confidential-redaction.js';
-import { positionKey, utcInstant } from './event-keys.js';
+import { changesOf, isConfidentialField, redactChanges, redactConfidential } from '../shared/confidential-redaction.js';
+import { positionKey, utcInstant } from '../shared/read-model-keys.js';
 
 /**
  * One event of any stream, as an auditor reads it: when, who, what, on which
@@ -34,27 +35,11 @@ export type AuditEntry = {
   readonly commandId: string;
 };
 
-type KnownEvent = EnvelopeOf<ThirdPartyEvent | ContactEvent | ExchangeEvent | NoteEvent>;
+type KnownEvent = EnvelopeOf<RelationshipEvent>;
 
-const knownTypes: ReadonlySet<string> = new Set<KnownEvent['type']>([
-  'ThirdPartyRegistered',
-  'ThirdPartyUpdated',
-  'ThirdPartyOwnerAssigned',
-  'ThirdPartyCategorised',
-  'ThirdPartyArchived',
-  'ProspectConverted',
-  'ContactAdded',
-  'ContactUpdated',
-  'ContactArchived',
-  'ExchangeLogged',
-  'ExchangeUpdated',
-  'ExchangeStatusChanged',
-  'ExchangeDeleted',
-  'NoteAdded',
-]);
+const selection = eventSelection<RelationshipEvent>(relationshipEventTypes);
+const asKnownEvent = selection.select;
 
-const asKnownEvent = (event: EventEnvelope): KnownEvent | null =>
-  knownTypes.has(event.type) ? (event as KnownEvent) : null;
 
 export const auditJournalCollection: CollectionDefinition = {
   name: 'audit_journal',

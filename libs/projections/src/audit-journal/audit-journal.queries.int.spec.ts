@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ProjectionRunner } from '../runner/projection-runner.js';
 import { allDocs, fixedClock, openStores, RecordingLogger, type Stores } from '../testing/third-party-fixtures.js';
-import { appendScenario, CONFIDENTIAL_TEXT, ids, scenario, type Appended } from '../timeline/relationship-fixtures.js';
+import { appendScenario, CONFIDENTIAL_TEXT, ids, scenario, type Appended } from '../testing/relationship-fixtures.js';
 import { auditJournalCollection, auditJournalProjection, type AuditEntry } from './audit-journal.projection.js';
 import { AuditJournalQueries, type AuditJournalListArgs } from './audit-journal.queries.js';
 

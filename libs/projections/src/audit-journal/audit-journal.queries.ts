@@ -1,8 +1,8 @@
+import { countedPage } from '../shared/paging.js';
 import type { Collection, Filter, Page, ReadStore } from '#read-store';
 import { auditJournalCollection, type AuditEntry } from './audit-journal.projection.js';
-import { instantArgument } from './event-keys.js';
+import { instantArgument } from '../shared/read-model-keys.js';
 
-export const AUDIT_JOURNAL_PAGE_MAX = 100;
 
 export interface AuditJournalFilter {
   /** Stream category: 'thirdParty', 'contact', 'exchange', 'note'. */
@@ -35,16 +35,8 @@ export class AuditJournalQueries {
   }
 
   async list(args: AuditJournalListArgs): Promise<AuditJournalPage> {
-    const { first } = args;
-    if (!Number.isInteger(first) || first < 1 || first > AUDIT_JOURNAL_PAGE_MAX) {
-      throw new RangeError(`first must be an integer between 1 and ${AUDIT_JOURNAL_PAGE_MAX}, got ${String(first)}`);
-    }
     const where = auditJournalWhere(args.filter ?? {});
-    const [page, totalCount] = await Promise.all([
-      this.collection.find({ where, sort: { field: 'sortKey', direction: 'desc' }, first, after: args.after ?? null }),
-      this.collection.count(where),
-    ]);
-    return { ...page, totalCount };
+    return countedPage(this.collection, { where, sort: { field: 'sortKey', direction: 'desc' }, first: args.first, after: args.after });
   }
 }
 

@@ -22,9 +22,9 @@ import {
   thirdPartyUpdated,
   unknownEvent,
   type Place,
-} from '../timeline/relationship-fixtures.js';
+} from '../testing/relationship-fixtures.js';
 import { auditJournalProjection, evolveAuditJournal, type AuditEntry } from './audit-journal.projection.js';
-import { changesOf, redactChanges } from './confidential-redaction.js';
+import { changesOf, redactChanges } from '../shared/confidential-redaction.js';
 
 const entryOf = (event: Message, place: Place = {}): AuditEntry => {
   const entry = evolveAuditJournal(null, envelope(event, place));

@@ -1,8 +1,9 @@
+import { eventSelection } from '../shared/event-selection.js';
 import type { ContactChannel, ContactEvent, FieldChange } from '#domain';
 import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
 import { directoryNameKey } from '../directory/directory.projection.js';
-import type { EnvelopeOf, Projection } from '../projection.js';
+import type { Projection } from '../projection.js';
 
 /** A contact person as lists show it. A type alias (not an interface) so it is a `Doc`. */
 export type ContactEntry = {
@@ -42,12 +43,11 @@ export const contactSortKey = (lastName: string, firstName: string | null): stri
 export const contactDisplayName = (firstName: string | null, lastName: string): string =>
   firstName ? `${firstName} ${lastName}` : lastName;
 
-type ContactsEvent = EnvelopeOf<ContactEvent>;
+type ContactsEvent = ContactEvent;
 
-const handledTypes: ReadonlySet<string> = new Set<ContactsEvent['type']>(['ContactAdded', 'ContactUpdated', 'ContactArchived']);
+const selection = eventSelection<ContactsEvent>(['ContactAdded', 'ContactUpdated', 'ContactArchived']);
+const asContactsEvent = selection.select;
 
-const asContactsEvent = (event: EventEnvelope): ContactsEvent | null =>
-  handledTypes.has(event.type) ? (event as ContactsEvent) : null;
 
 export const contactsCollection: CollectionDefinition = {
   name: 'contacts',
@@ -135,7 +135,7 @@ export const evolveContacts = (doc: ContactEntry | null, envelope: EventEnvelope
 export const contactsProjection: Projection<ContactEntry> = {
   name: 'contacts.v1',
   collection: contactsCollection,
-  canHandle: (eventType) => handledTypes.has(eventType),
+  canHandle: selection.canHandle,
   documentId: (envelope) => asContactsEvent(envelope)?.data.contactId ?? null,
   evolve: evolveContacts,
 };

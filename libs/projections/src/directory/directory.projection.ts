@@ -1,3 +1,5 @@
+import { eventSelection } from '../shared/event-selection.js';
+import { utcInstant } from '../shared/read-model-keys.js';
 import type {
   Address,
   CustomFieldValue,
@@ -12,7 +14,7 @@ import type {
 } from '#domain';
 import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
-import type { EnvelopeOf, Projection } from '../projection.js';
+import type { Projection } from '../projection.js';
 
 /** One third party as the directory lists it. A type alias (not an interface) so it is a `Doc`. */
 export type DirectoryEntry = {
@@ -100,9 +102,9 @@ const customFieldTermsOf = (fields: Readonly<Record<string, CustomFieldValue>>):
       return value === undefined || value === null ? [] : [customFieldTerm(key, value)];
     });
 
-type DirectoryEvent = EnvelopeOf<ThirdPartyEvent | ExchangeLogged | ExchangeUpdated | NoteAdded>;
+type DirectoryEvent = ThirdPartyEvent | ExchangeLogged | ExchangeUpdated | NoteAdded;
 
-const handledTypes: ReadonlySet<string> = new Set<DirectoryEvent['type']>([
+const selection = eventSelection<DirectoryEvent>([
   'ThirdPartyRegistered',
   'ThirdPartyUpdated',
   'ThirdPartyOwnerAssigned',
@@ -113,9 +115,8 @@ const handledTypes: ReadonlySet<string> = new Set<DirectoryEvent['type']>([
   'ExchangeUpdated',
   'NoteAdded',
 ]);
+const asDirectoryEvent = selection.select;
 
-const asDirectoryEvent = (event: EventEnvelope): DirectoryEvent | null =>
-  handledTypes.has(event.type) ? (event as DirectoryEvent) : null;
 
 export const directoryCollection: CollectionDefinition = {
   name: 'directory',
@@ -137,11 +138,6 @@ export const directoryCollection: CollectionDefinition = {
   ],
 };
 
-/** Instants as UTC ISO strings with milliseconds, so that string order is time order. */
-const instant = (value: string): string => {
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? value : new Date(time).toISOString();
-};
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -207,7 +203,7 @@ const ownEvent = (
 /** An exchange or a note: only lastInteractionAt may move, and only forward. */
 const interaction = (doc: DirectoryEntry | null, event: EventEnvelope, occurredAt: string): DirectoryEntry | null => {
   if (doc === null) return doc;
-  const at = instant(occurredAt);
+  const at = utcInstant(occurredAt);
   const latest = doc.lastInteractionAt !== null && doc.lastInteractionAt >= at ? doc.lastInteractionAt : at;
   return { ...doc, lastInteractionAt: latest, lastInteractionKey: latest, lastPosition: event.position.toString() };
 };
@@ -293,7 +289,7 @@ export const evolveDirectory = (doc: DirectoryEntry | null, envelope: EventEnvel
 export const directoryProjection: Projection<DirectoryEntry> = {
   name: 'directory.v2',
   collection: directoryCollection,
-  canHandle: (eventType) => handledTypes.has(eventType),
+  canHandle: selection.canHandle,
   // Every handled event names its third party, exchanges and notes included.
   documentId: (envelope) => asDirectoryEvent(envelope)?.data.thirdPartyId ?? null,
   evolve: evolveDirectory,

@@ -1,3 +1,5 @@
+import { instantArgument } from '../shared/read-model-keys.js';
+import { countedPage } from '../shared/paging.js';
 import type { CustomFieldValue, ProspectStatus, ThirdPartyKind, ThirdPartyRole } from '#domain';
 import type { Collection, Filter, Page, ReadStore } from '#read-store';
 import {
@@ -8,7 +10,6 @@ import {
   type DirectoryEntry,
 } from './directory.projection.js';
 
-export const DIRECTORY_PAGE_MAX = 100;
 
 export interface CustomFieldCriterion {
   readonly key: string;
@@ -72,24 +73,11 @@ export class DirectoryQueries {
   }
 
   async list(args: DirectoryListArgs): Promise<DirectoryPage> {
-    const { first } = args;
-    if (!Number.isInteger(first) || first < 1 || first > DIRECTORY_PAGE_MAX) {
-      throw new RangeError(`first must be an integer between 1 and ${DIRECTORY_PAGE_MAX}, got ${String(first)}`);
-    }
     const where = directoryWhere(args.filter ?? {});
-    const [page, totalCount] = await Promise.all([
-      this.collection.find({ where, sort: { field: 'nameKey', direction: 'asc' }, first, after: args.after ?? null }),
-      this.collection.count(where),
-    ]);
-    return { ...page, totalCount };
+    return countedPage(this.collection, { where, sort: { field: 'nameKey', direction: 'asc' }, first: args.first, after: args.after });
   }
 }
 
-const instantFilter = (field: string, value: string): string => {
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new RangeError(`${field} must be an ISO-8601 instant, got ${JSON.stringify(value)}`);
-  return new Date(time).toISOString();
-};
 
 const directoryWhere = (filter: DirectoryFilter): Filter[] => {
   const where: Filter[] = [];
@@ -110,11 +98,11 @@ const directoryWhere = (filter: DirectoryFilter): Filter[] => {
   eq('leadSource', filter.leadSource);
   for (const { key, value } of filter.customFields ?? []) contains('customFieldTerms', customFieldTerm(key, value));
   if (filter.lastInteractionBefore != null) {
-    const value = instantFilter('lastInteractionBefore', filter.lastInteractionBefore);
+    const value = instantArgument('lastInteractionBefore', filter.lastInteractionBefore);
     where.push({ field: 'lastInteractionKey', op: 'lt', value });
   }
   if (filter.lastInteractionAfter != null) {
-    const value = instantFilter('lastInteractionAfter', filter.lastInteractionAfter);
+    const value = instantArgument('lastInteractionAfter', filter.lastInteractionAfter);
     where.push({ field: 'lastInteractionKey', op: 'gte', value });
   }
   for (const word of directoryWords(filter.search ?? '')) contains('namePrefixes', word);

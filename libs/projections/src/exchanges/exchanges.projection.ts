@@ -1,7 +1,9 @@
+import { eventSelection } from '../shared/event-selection.js';
+import { utcInstant } from '../shared/read-model-keys.js';
 import type { ExchangeEvent, ExchangeStatus, FieldChange, JsonValue, LinkedDocumentType } from '#domain';
 import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
-import type { EnvelopeOf, Projection } from '../projection.js';
+import type { Projection } from '../projection.js';
 
 /**
  * An exchange as lists show it. The confidential comment's text is never stored
@@ -37,17 +39,16 @@ export type ExchangeEntry = {
   readonly lastPosition: string;
 };
 
-type ExchangesEvent = EnvelopeOf<ExchangeEvent>;
+type ExchangesEvent = ExchangeEvent;
 
-const handledTypes: ReadonlySet<string> = new Set<ExchangesEvent['type']>([
+const selection = eventSelection<ExchangesEvent>([
   'ExchangeLogged',
   'ExchangeUpdated',
   'ExchangeStatusChanged',
   'ExchangeDeleted',
 ]);
+const asExchangesEvent = selection.select;
 
-const asExchangesEvent = (event: EventEnvelope): ExchangesEvent | null =>
-  handledTypes.has(event.type) ? (event as ExchangesEvent) : null;
 
 export const exchangesCollection: CollectionDefinition = {
   name: 'exchanges',
@@ -65,11 +66,6 @@ export const exchangesCollection: CollectionDefinition = {
   ],
 };
 
-/** Instants as UTC ISO strings with milliseconds, so that string order is time order. */
-const instant = (value: string): string => {
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? value : new Date(time).toISOString();
-};
 
 const hasText = (value: JsonValue | undefined): boolean => typeof value === 'string' && value.length > 0;
 
@@ -119,7 +115,7 @@ export const evolveExchanges = (doc: ExchangeEntry | null, envelope: EventEnvelo
         id: data.exchangeId,
         thirdPartyId: data.thirdPartyId,
         contactIds: [...data.contactIds],
-        occurredAt: instant(data.occurredAt),
+        occurredAt: utcInstant(data.occurredAt),
         mode: data.mode,
         subject: data.subject,
         comment: data.comment,
@@ -148,7 +144,7 @@ export const evolveExchanges = (doc: ExchangeEntry | null, envelope: EventEnvelo
         // Every exchange event repeats these as they stand after it: the safest source.
         entry.contactIds = [...contactIds];
         entry.subject = subject;
-        entry.occurredAt = instant(occurredAt);
+        entry.occurredAt = utcInstant(occurredAt);
       });
     }
     case 'ExchangeStatusChanged': {
@@ -174,7 +170,7 @@ export const evolveExchanges = (doc: ExchangeEntry | null, envelope: EventEnvelo
 export const exchangesProjection: Projection<ExchangeEntry> = {
   name: 'exchanges.v1',
   collection: exchangesCollection,
-  canHandle: (eventType) => handledTypes.has(eventType),
+  canHandle: selection.canHandle,
   documentId: (envelope) => asExchangesEvent(envelope)?.data.exchangeId ?? null,
   evolve: evolveExchanges,
 };

@@ -1,8 +1,9 @@
+import { instantArgument } from '../shared/read-model-keys.js';
+import { countedPage } from '../shared/paging.js';
 import type { ExchangeStatus, LinkedDocumentType } from '#domain';
 import type { Collection, Filter, Page, ReadStore, Sort } from '#read-store';
 import { exchangesCollection, type ExchangeEntry } from './exchanges.projection.js';
 
-export const EXCHANGE_PAGE_MAX = 100;
 
 /** Every criterion given must hold. Instants are ISO-8601 strings. */
 export interface ExchangeListFilter {
@@ -82,23 +83,10 @@ export class ExchangeQueries {
   }
 
   private async page(args: ExchangePageArgs, where: Filter[], sort: Sort): Promise<ExchangePage> {
-    const { first } = args;
-    if (!Number.isInteger(first) || first < 1 || first > EXCHANGE_PAGE_MAX) {
-      throw new RangeError(`first must be an integer between 1 and ${EXCHANGE_PAGE_MAX}, got ${String(first)}`);
-    }
-    const [page, totalCount] = await Promise.all([
-      this.collection.find({ where, sort, first, after: args.after ?? null }),
-      this.collection.count(where),
-    ]);
-    return { ...page, totalCount };
+    return countedPage(this.collection, { where, sort, first: args.first, after: args.after });
   }
 }
 
-const instantFilter = (field: string, value: string): string => {
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new RangeError(`${field} must be an ISO-8601 instant, got ${JSON.stringify(value)}`);
-  return new Date(time).toISOString();
-};
 
 const exchangeWhere = (filter: ExchangeListFilter): Filter[] => {
   const where: Filter[] = [];
@@ -115,8 +103,8 @@ const exchangeWhere = (filter: ExchangeListFilter): Filter[] => {
   eq('mode', filter.mode);
   eq('subject', filter.subject);
   eq('status', filter.status);
-  if (filter.from != null) where.push({ field: 'occurredAt', op: 'gte', value: instantFilter('from', filter.from) });
-  if (filter.to != null) where.push({ field: 'occurredAt', op: 'lt', value: instantFilter('to', filter.to) });
+  if (filter.from != null) where.push({ field: 'occurredAt', op: 'gte', value: instantArgument('from', filter.from) });
+  if (filter.to != null) where.push({ field: 'occurredAt', op: 'lt', value: instantArgument('to', filter.to) });
   eq('linkedDocumentType', filter.linkedDocumentType);
   eq('linkedDocumentRef', filter.linkedDocumentRef);
   return where;

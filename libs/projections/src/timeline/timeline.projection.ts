@@ -1,8 +1,9 @@
-import type { ContactEvent, ExchangeEvent, FieldChange, NoteEvent, ThirdPartyEvent } from '#domain';
+import { eventSelection, relationshipEventTypes, type RelationshipEvent } from '../shared/event-selection.js';
+import type { FieldChange } from '#domain';
 import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
-import { redactChanges } from '../audit-journal/confidential-redaction.js';
-import { positionKey, utcInstant } from '../audit-journal/event-keys.js';
+import { redactChanges } from '../shared/confidential-redaction.js';
+import { positionKey, utcInstant } from '../shared/read-model-keys.js';
 import type { EnvelopeOf, Projection } from '../projection.js';
 
 export const timelineKinds = [
@@ -48,27 +49,11 @@ export type TimelineEntry = {
   readonly position: string;
 };
 
-type TimelineEvent = EnvelopeOf<ThirdPartyEvent | ContactEvent | ExchangeEvent | NoteEvent>;
+type TimelineEvent = EnvelopeOf<RelationshipEvent>;
 
-const handledTypes: ReadonlySet<string> = new Set<TimelineEvent['type']>([
-  'ThirdPartyRegistered',
-  'ThirdPartyUpdated',
-  'ThirdPartyOwnerAssigned',
-  'ThirdPartyCategorised',
-  'ThirdPartyArchived',
-  'ProspectConverted',
-  'ContactAdded',
-  'ContactUpdated',
-  'ContactArchived',
-  'ExchangeLogged',
-  'ExchangeUpdated',
-  'ExchangeStatusChanged',
-  'ExchangeDeleted',
-  'NoteAdded',
-]);
+const selection = eventSelection<RelationshipEvent>(relationshipEventTypes);
+const asTimelineEvent = selection.select;
 
-const asTimelineEvent = (event: EventEnvelope): TimelineEvent | null =>
-  handledTypes.has(event.type) ? (event as TimelineEvent) : null;
 
 export const timelineCollection: CollectionDefinition = {
   name: 'timeline',
@@ -287,7 +272,7 @@ export const evolveTimeline = (doc: TimelineEntry | null, envelope: EventEnvelop
 export const timelineProjection: Projection<TimelineEntry> = {
   name: 'timeline.v1',
   collection: timelineCollection,
-  canHandle: (eventType) => handledTypes.has(eventType),
+  canHandle: selection.canHandle,
   documentId: (envelope) => (asTimelineEvent(envelope) === null ? null : envelope.eventId),
   evolve: evolveTimeline,
 };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InvalidCursor } from '#read-store';
 import { ProjectionRunner } from '../runner/projection-runner.js';
 import { allDocs, fixedClock, openStores, RecordingLogger, type Stores } from '../testing/third-party-fixtures.js';
-import { appendScenario, CONFIDENTIAL_TEXT, ids, type Appended } from './relationship-fixtures.js';
+import { appendScenario, CONFIDENTIAL_TEXT, ids, type Appended } from '../testing/relationship-fixtures.js';
 import { timelineCollection, timelineProjection, type TimelineEntry } from './timeline.projection.js';
 import { TimelineQueries, type TimelineListArgs } from './timeline.queries.js';
 

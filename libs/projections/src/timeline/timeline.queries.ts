@@ -1,8 +1,8 @@
+import { countedPage } from '../shared/paging.js';
 import type { Collection, Filter, Page, ReadStore } from '#read-store';
-import { instantArgument } from '../audit-journal/event-keys.js';
+import { instantArgument } from '../shared/read-model-keys.js';
 import { timelineCollection, timelineKinds, type TimelineEntry, type TimelineKind } from './timeline.projection.js';
 
-export const TIMELINE_PAGE_MAX = 100;
 
 export interface TimelineFilter {
   /** Entries of any of these kinds; absent or empty: every kind. */
@@ -36,17 +36,8 @@ export class TimelineQueries {
   }
 
   async list(args: TimelineListArgs): Promise<TimelinePage> {
-    const { first } = args;
-    if (!Number.isInteger(first) || first < 1 || first > TIMELINE_PAGE_MAX) {
-      throw new RangeError(`first must be an integer between 1 and ${TIMELINE_PAGE_MAX}, got ${String(first)}`);
-    }
     const where = timelineWhere(args);
-    const [page, totalCount] = await Promise.all([
-      // sortKey is unique (it ends with the position), so the id tie-break never decides.
-      this.collection.find({ where, sort: { field: 'sortKey', direction: 'desc' }, first, after: args.after ?? null }),
-      this.collection.count(where),
-    ]);
-    return { ...page, totalCount };
+    return countedPage(this.collection, { where, sort: { field: 'sortKey', direction: 'desc' }, first: args.first, after: args.after });
   }
 }
 

@@ -23,7 +23,7 @@ import {
   thirdPartyUpdated,
   unknownEvent,
   type Place,
-} from './relationship-fixtures.js';
+} from '../testing/relationship-fixtures.js';
 import { conversionDelay, evolveTimeline, timelineProjection, type TimelineEntry, type TimelineKind } from './timeline.projection.js';
 
 const entryOf = (event: Message, place: Place = {}): TimelineEntry => {

@@ -17,7 +17,10 @@ import {
   type ThirdPartyUpdated,
 } from '#domain';
 import type { EventEnvelope, EventMetadata } from '#event-store';
-import type { Stores } from '../testing/third-party-fixtures.js';
+import type { Stores } from './third-party-fixtures.js';
+import { foldProjection } from './envelope-fixtures.js';
+import type { Doc } from '#read-store';
+import type { Projection } from '../projection.js';
 
 /**
  * Test support for the timeline and audit journal specs: events of every type of
@@ -273,32 +276,17 @@ export const envelope = <E extends Message>(event: E, place: Place = {}): EventE
   recordedAt: new Date('2025-03-03T12:00:00.010Z'),
 });
 
-/**
- * Applies envelopes as the runner does: routed by documentId, skipped when the
- * document already applied that position, null deleting the document.
- */
-export const fold = <D extends { readonly id: string }>(
-  projection: {
-    canHandle(type: string): boolean;
-    documentId(event: EventEnvelope): string | null;
-    evolve(doc: D | null, event: EventEnvelope): D | null;
-  },
+/** foldProjection without the deleted documents (these read models never delete). */
+export const fold = <D extends Doc>(
+  projection: Projection<D>,
   events: readonly EventEnvelope[],
   start: ReadonlyMap<string, { doc: D; position: bigint }> = new Map(),
-): Map<string, { doc: D; position: bigint }> => {
-  const docs = new Map(start);
-  for (const event of events) {
-    if (!projection.canHandle(event.type)) continue;
-    const id = projection.documentId(event);
-    if (id === null) continue;
-    const current = docs.get(id);
-    if (current && current.position >= event.position) continue;
-    const next = projection.evolve(current?.doc ?? null, event);
-    if (next === null) docs.delete(id);
-    else docs.set(id, { doc: next, position: event.position });
-  }
-  return docs;
-};
+): Map<string, { doc: D; position: bigint }> =>
+  new Map(
+    [...foldProjection(projection, events, start)].filter(
+      (entry): entry is [string, { doc: D; position: bigint }] => entry[1].doc !== null,
+    ),
+  );
 
 /** One step of the scenario: the event, when and by whom, and its event id. */
 export interface ScenarioStep {
