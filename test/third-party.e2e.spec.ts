@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { isolatedMongoUrl, SuiviApp } from './support/suivi-app.js';
+import { e2eBackends, SuiviApp } from './support/suivi-app.js';
+import { SuiviClient, writeTestCatalogue, type Json } from './support/suivi-client.js';
 
 const REGISTER = `
   mutation Register($input: RegisterThirdPartyInput!) {
@@ -32,12 +36,7 @@ interface ListData {
   };
 }
 
-// The embedded default always; the MongoDB read store too when a server is configured.
-const mongodbUrl = isolatedMongoUrl();
-const backends: [string, string | undefined][] = [['embedded SQLite stores', undefined]];
-if (mongodbUrl) backends.push(['SQLite events, MongoDB read models', mongodbUrl]);
-
-describe.each(backends)('third parties over GraphQL (%s, inline worker)', (_label, mongoUrl) => {
+describe.each(e2eBackends())('third parties over GraphQL (%s, inline worker)', (_label, mongoUrl) => {
   let suivi: SuiviApp;
   let lastPosition = '0';
 
@@ -51,11 +50,15 @@ describe.each(backends)('third parties over GraphQL (%s, inline worker)', (_labe
   const list = (variables: Record<string, unknown>) =>
     suivi.graphql<ListData>(LIST, variables, { 'x-suivi-consistent-with': lastPosition });
 
+  let catalogueDir: string;
+
   beforeAll(async () => {
-    suivi = await SuiviApp.start({ ...(mongoUrl ? { mongodbUrl: mongoUrl } : {}) });
+    catalogueDir = mkdtempSync(path.join(os.tmpdir(), 'suivi-catalogue-'));
+    suivi = await SuiviApp.start({ catalogueFile: writeTestCatalogue(catalogueDir), ...(mongoUrl ? { mongodbUrl: mongoUrl } : {}) });
   });
   afterAll(async () => {
     await suivi.stop();
+    rmSync(catalogueDir, { recursive: true, force: true });
   });
 
   it('registers a third party and returns it with the global position', async () => {
@@ -148,6 +151,59 @@ describe.each(backends)('third parties over GraphQL (%s, inline worker)', (_labe
     expect(found.body.data).toEqual({ thirdParty: { id, name: 'Cave Rousseau', roles: ['CUSTOMER'] } });
     const missing = await suivi.graphql(query, { id: '00000000-0000-4000-8000-000000000000' });
     expect(missing.body.data).toEqual({ thirdParty: null });
+  });
+
+  it('segments the directory: territory, owner, categories, tags, custom fields, words, last interaction, archive', async () => {
+    const client = new SuiviClient(suivi);
+    client.lastPosition = lastPosition;
+    const register = async (input: Json) =>
+      (await client.must('registerThirdParty', { kind: 'COMPANY', roles: ['PROSPECT'], territory: 'Alpes', ...input })).thirdParty.id;
+    const dupont = await register({
+      name: 'Dupont-Martin SA',
+      leadSource: 'website',
+      categories: ['wholesale'],
+      tags: ['vip'],
+      customFields: [
+        { key: 'sector', value: '"retail"' },
+        { key: 'employees', value: '40' },
+      ],
+    });
+    const alpine = await register({ name: 'Menuiserie Alpine' });
+    const owned = await client.must('assignThirdPartyOwner', { thirdPartyId: dupont, ownerId: 'bob' });
+    expect(owned.thirdParty).toMatchObject({ owner: { id: 'bob' }, version: '1' });
+    const categorised = await client.must('categoriseThirdParty', { thirdPartyId: alpine, categories: ['crafts'], tags: ['vip', 'new'] });
+    expect(categorised.thirdParty).toMatchObject({ categories: ['crafts'], tags: ['new', 'vip'] });
+    await client.must('logExchange', { thirdPartyId: dupont, occurredAt: '2025-01-10T10:00:00Z', mode: 'phone', subject: 'prospecting' });
+
+    const names = async (filter: Json): Promise<string[]> => {
+      const { thirdParties } = await client.read<ListData>(LIST, { first: 20, filter });
+      return thirdParties.edges.map((e) => e.node.name);
+    };
+    expect(await names({ territory: 'Alpes' })).toEqual(['Dupont-Martin SA', 'Menuiserie Alpine']);
+    expect(await names({ ownerId: 'bob' })).toEqual(['Dupont-Martin SA']);
+    expect(await names({ category: 'crafts' })).toEqual(['Menuiserie Alpine']);
+    expect(await names({ tag: 'vip' })).toEqual(['Dupont-Martin SA', 'Menuiserie Alpine']);
+    expect(await names({ leadSource: 'website' })).toEqual(['Dupont-Martin SA']);
+    expect(await names({ customFields: [{ key: 'sector', value: 'retail' }] })).toEqual(['Dupont-Martin SA']);
+    expect(await names({ customFields: [{ key: 'employees', value: '40' }, { key: 'sector', value: '"retail"' }] })).toEqual([
+      'Dupont-Martin SA',
+    ]);
+    expect(await names({ customFields: [{ key: 'employees', value: '41' }] })).toEqual([]);
+    expect(await names({ search: 'mar dup' })).toEqual(['Dupont-Martin SA']);
+    expect(await names({ territory: 'Alpes', lastInteractionBefore: '2025-02-01T00:00:00Z' })).toEqual([
+      'Dupont-Martin SA',
+      'Menuiserie Alpine',
+    ]);
+    expect(await names({ territory: 'Alpes', lastInteractionBefore: '2025-01-01T00:00:00Z' })).toEqual(['Menuiserie Alpine']);
+    expect(await names({ lastInteractionAfter: '2025-01-01T00:00:00Z' })).toEqual(['Dupont-Martin SA']);
+
+    await client.must('archiveThirdParty', { thirdPartyId: alpine, reason: 'closed down' });
+    expect(await names({ territory: 'Alpes' })).toEqual(['Dupont-Martin SA']);
+    expect(await names({ territory: 'Alpes', includeArchived: true })).toEqual(['Dupont-Martin SA', 'Menuiserie Alpine']);
+    const archived = await client.read<{ thirdParty: Json }>('query($id: ID!) { thirdParty(id: $id) { archived tags } }', { id: alpine });
+    expect(archived.thirdParty).toEqual({ archived: true, tags: ['new', 'vip'] });
+    const refused = await client.mutate('logExchange', { thirdPartyId: alpine, mode: 'phone', subject: 'prospecting' });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.thirdPartyId' });
   });
 
   it('serves health endpoints', async () => {

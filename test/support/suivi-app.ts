@@ -6,8 +6,22 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { MongoClient } from 'mongodb';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { EventStore } from '#event-store';
 import { AppModule } from '../../apps/api/src/app.module.js';
+import { EVENT_STORE } from '../../apps/api/src/infrastructure/tokens.js';
 import { ProjectionWorkerModule } from '../../apps/worker/src/projection-worker.module.js';
+
+/**
+ * The stores every e2e suite runs on: the embedded default always, and the
+ * MongoDB read store too when MONGODB_URL names a server (each run in a
+ * database of its own). For `describe.each(backends)`.
+ */
+export function e2eBackends(): [label: string, mongodbUrl: string | undefined][] {
+  const backends: [string, string | undefined][] = [['embedded SQLite stores', undefined]];
+  const mongodbUrl = isolatedMongoUrl();
+  if (mongodbUrl) backends.push(['SQLite events, MongoDB read models', mongodbUrl]);
+  return backends;
+}
 
 /** MONGODB_URL with a fresh database name, or null when no MongoDB server is configured. */
 export function isolatedMongoUrl(): string | null {
@@ -40,12 +54,14 @@ export class SuiviApp {
    * The environment decides the stores, so it is set explicitly: embedded SQLite
    * unless `mongodbUrl` is given (a database of its own, to isolate runs).
    */
-  static async start(options: { dataDir?: string; mongodbUrl?: string } = {}): Promise<SuiviApp> {
+  static async start(options: { dataDir?: string; mongodbUrl?: string; catalogueFile?: string } = {}): Promise<SuiviApp> {
     const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'suivi-e2e-'));
     process.env['SUIVI_DATA_DIR'] = dataDir;
     delete process.env['EVENTSTORE_URL'];
     if (options.mongodbUrl) process.env['MONGODB_URL'] = options.mongodbUrl;
     else delete process.env['MONGODB_URL'];
+    if (options.catalogueFile) process.env['SUIVI_CATALOGUE_FILE'] = options.catalogueFile;
+    else delete process.env['SUIVI_CATALOGUE_FILE'];
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.register([ProjectionWorkerModule]),
       new FastifyAdapter(),
@@ -68,6 +84,11 @@ export class SuiviApp {
       body: JSON.stringify({ query, variables }),
     });
     return { status: response.status, body: (await response.json()) as GraphQLResponse<T> };
+  }
+
+  /** Position of the last event in the log: unchanged when a refused command wrote nothing. */
+  async headPosition(): Promise<bigint | null> {
+    return this.app.get<EventStore>(EVENT_STORE).headPosition();
   }
 
   async stop(): Promise<void> {

@@ -8,10 +8,15 @@ import { formatError } from './graphql/errors.js';
 import { GraphQLErrorFilter } from './graphql/graphql-error.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { InfrastructureModule } from './infrastructure/infrastructure.module.js';
+import { AuditJournalModule } from './audit-journal/audit-journal.module.js';
+import { ContactModule } from './contact/contact.module.js';
+import { ExchangeModule } from './exchange/exchange.module.js';
+import { NoteModule } from './note/note.module.js';
 import { ThirdPartyModule } from './third-party/third-party.module.js';
+import { TimelineModule } from './timeline/timeline.module.js';
 
-/** Every GraphQL feature module; print-schema builds the contract from the same list. */
-export const featureModules = [ThirdPartyModule];
+/** Every GraphQL feature module; schema-sdl.ts lists their resolvers for the printed contract. */
+export const featureModules = [ThirdPartyModule, ContactModule, ExchangeModule, NoteModule, TimelineModule, AuditJournalModule];
 
 @Module({})
 export class AppModule {

@@ -1,10 +1,25 @@
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema } from 'graphql';
+import { AuditJournalResolver } from './audit-journal/audit-journal.resolver.js';
+import { ContactResolver, ThirdPartyContactsResolver } from './contact/contact.resolver.js';
+import { ExchangeResolver } from './exchange/exchange.resolver.js';
+import { NoteResolver } from './note/note.resolver.js';
 import { ThirdPartyResolver } from './third-party/third-party.resolver.js';
+import { ContactTimelineResolver, ThirdPartyTimelineResolver, TimelineResolver } from './timeline/timeline.resolver.js';
 
 /** Every resolver class of the API: the contract is generated from these. */
-export const resolvers = [ThirdPartyResolver];
+export const resolvers = [
+  ThirdPartyResolver,
+  ContactResolver,
+  ThirdPartyContactsResolver,
+  ExchangeResolver,
+  NoteResolver,
+  TimelineResolver,
+  ThirdPartyTimelineResolver,
+  ContactTimelineResolver,
+  AuditJournalResolver,
+];
 
 /** The GraphQL contract as the code defines it, sorted like the running server's. */
 export async function buildSchemaSdl(): Promise<string> {

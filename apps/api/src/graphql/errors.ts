@@ -1,7 +1,8 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { BREAK, GraphQLError, Kind, parse, visit, type ASTNode, type GraphQLFormattedError } from 'graphql';
 import { DomainRuleViolated, InvalidInput, NotFound } from '#domain';
 import { EventStoreUnavailable, StreamDeleted, WrongExpectedRevision } from '#event-store';
 import { InvalidCursor } from '#read-store';
+import { InvalidDateTime } from './scalars.js';
 
 export type ErrorCode =
   | 'BAD_USER_INPUT'
@@ -57,14 +58,90 @@ export const formatError =
     if (mapped) {
       return { message: mapped.message, path: formatted.path, locations: formatted.locations, extensions: { ...mapped.extensions } };
     }
+    const inputError = asBadUserInput(formatted, error, original);
+    if (inputError) return production ? withoutStacktrace(inputError) : inputError;
     const code = formatted.extensions?.['code'];
     if (code && code !== 'INTERNAL_SERVER_ERROR') {
-      if (!production) return formatted;
-      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return production ? withoutStacktrace(formatted) : formatted;
     }
     if (production) {
       return { message: 'internal error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     }
     return formatted;
   };
+
+const withoutStacktrace = (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+  return { ...formatted, extensions };
+};
+
+/**
+ * GraphQL's own input errors (a value of the wrong type, a missing required
+ * field, a malformed DateTime) get the same shape as ours: BAD_USER_INPUT with
+ * `extensions.field` naming the offending argument path, e.g. `input.occurredAt`.
+ * A malformed DateTime written inline in the query is a validation error for
+ * graphql-js; it is an input error for the client, so it is reported as one.
+ */
+function asBadUserInput(formatted: GraphQLFormattedError, error: unknown, original: unknown): GraphQLFormattedError | null {
+  const code = formatted.extensions?.['code'];
+  const dateLiteral = code === 'GRAPHQL_VALIDATION_FAILED' && original instanceof InvalidDateTime;
+  if (code !== 'BAD_USER_INPUT' && !dateLiteral) return null;
+  if (typeof formatted.extensions?.['field'] === 'string') return formatted;
+  const field = dateLiteral ? literalPathOf(error) : variablePathOf(formatted.message);
+  // A variable's message already says where (`at "input.occurredAt"`); an inline value's does not.
+  const message = dateLiteral && field ? `${field}: ${formatted.message}` : formatted.message;
+  return { ...formatted, message, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } };
+}
+
+/** `Variable "$input" got invalid value "x" at "input.occurredAt"; …` → `input.occurredAt`. */
+export function variablePathOf(message: string): string | null {
+  const variable = /^Variable "\$([^"]+)"/.exec(message)?.[1];
+  if (!variable) return null;
+  const base = / at "([^"]+)"; /.exec(message)?.[1] ?? variable;
+  const missing = /; Field "([^"]+)" (?:of required type .* was not provided|is not defined by type)/.exec(message)?.[1];
+  return missing ? `${base}.${missing}` : base;
+}
+
+/**
+ * The argument path of an inline value graphql-js refused, found by locating
+ * the value's node in the query text (`logExchange(input: {occurredAt: "x"})`
+ * → `input.occurredAt`).
+ */
+function literalPathOf(error: unknown): string | null {
+  if (!(error instanceof GraphQLError)) return null;
+  const target = error.nodes?.[0];
+  const body = error.source?.body;
+  if (!target?.loc || !body) return null;
+  let found: string | null = null;
+  try {
+    visit(parse(body), {
+      enter(node, _key, parent, path, ancestors) {
+        if (node.kind !== target.kind || node.loc?.start !== target.loc?.start) return undefined;
+        // graphql-js leaves the immediate parent out of `ancestors`.
+        found = argumentPath([...ancestors, ...(parent ? [parent] : []), node], path);
+        return BREAK;
+      },
+    });
+  } catch {
+    return null;
+  }
+  return found;
+}
+
+const isNode = (value: unknown): value is ASTNode => typeof value === 'object' && value !== null && 'kind' in value;
+
+/** Builds `argument.field[index].field` from the visitor's ancestors and keys. */
+function argumentPath(chain: readonly (ASTNode | readonly ASTNode[])[], keys: readonly (string | number)[]): string | null {
+  let path: string | null = null;
+  chain.forEach((entry, depth) => {
+    if (!isNode(entry)) return;
+    if (entry.kind === Kind.ARGUMENT) path = entry.name.value;
+    else if (entry.kind === Kind.OBJECT_FIELD && path !== null) path = `${path}.${entry.name.value}`;
+    else if (entry.kind === Kind.LIST && path !== null) {
+      // The list's element index is the key under which the next node sits in `values`.
+      const index = keys[depth + 1];
+      if (typeof index === 'number' && depth + 2 <= chain.length - 1) path = `${path}[${index}]`;
+    }
+  });
+  return path;
+}

@@ -57,6 +57,10 @@ export function ConnectionType<T>(node: Type<T>, name: string): Type<Connection<
   return ConnectionClass as unknown as Type<Connection<T>>;
 }
 
+/** The Relay paging arguments, described once: `@Args('first', FIRST_ARG)`. */
+export const FIRST_ARG = { type: () => Int, nullable: true, description: `Page size, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` } as const;
+export const AFTER_ARG = { type: () => String, nullable: true, description: 'endCursor of the previous page.' } as const;
+
 /** Validates the Relay `first` argument: 1 to 100. */
 export function pageSize(first: number | null | undefined): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;

@@ -1,22 +1,23 @@
 import { Module } from '@nestjs/common';
-import type { ReadStore } from '#read-store';
-import { DirectoryQueries, directoryProjection, type DirectoryEntry } from '#projections';
-import { ReadConsistency } from '../graphql/read-consistency.js';
-import { READ_STORE } from '../infrastructure/tokens.js';
+import { SharedModule } from '../shared/shared.module.js';
+import { ArchiveThirdPartyHandler } from './archive-third-party.handler.js';
+import { AssignThirdPartyOwnerHandler } from './assign-third-party-owner.handler.js';
+import { CategoriseThirdPartyHandler } from './categorise-third-party.handler.js';
+import { ConvertProspectHandler } from './convert-prospect.handler.js';
 import { RegisterThirdPartyHandler } from './register-third-party.handler.js';
 import { ThirdPartyResolver } from './third-party.resolver.js';
+import { UpdateThirdPartyHandler } from './update-third-party.handler.js';
 
 @Module({
+  imports: [SharedModule],
   providers: [
     RegisterThirdPartyHandler,
+    UpdateThirdPartyHandler,
+    AssignThirdPartyOwnerHandler,
+    CategoriseThirdPartyHandler,
+    ArchiveThirdPartyHandler,
+    ConvertProspectHandler,
     ThirdPartyResolver,
-    ReadConsistency,
-    {
-      provide: DirectoryQueries,
-      inject: [READ_STORE],
-      useFactory: async (readStore: ReadStore) =>
-        new DirectoryQueries(await readStore.collection<DirectoryEntry>(directoryProjection.collection)),
-    },
   ],
 })
 export class ThirdPartyModule {}

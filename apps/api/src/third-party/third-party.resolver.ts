@@ -1,44 +1,60 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { FastifyRequest } from 'fastify';
-import type { CommandContext } from '#domain';
-import type { IdGenerator } from '#event-store';
-import type { Clock } from '#platform';
-import { DirectoryQueries, directoryProjection, type DirectoryEntry } from '#projections';
-import { badUserInput } from '../graphql/errors.js';
+import { streams, thirdPartyDecider, type Address, type Catalogue } from '#domain';
+import { DirectoryQueries } from '#projections';
+import type { AddressInput } from '../graphql/common.types.js';
 import { ReadConsistency } from '../graphql/read-consistency.js';
-import { pageSize, toConnection } from '../graphql/relay.js';
-import { CLOCK, IDS } from '../infrastructure/tokens.js';
+import { AFTER_ARG, FIRST_ARG, pageSize, toConnection } from '../graphql/relay.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
+import { CATALOGUE } from '../infrastructure/tokens.js';
+import { Aggregates } from '../shared/aggregates.js';
+import { CommandContextFactory } from '../shared/command-context.js';
+import { entityId, notNull, sentFields } from '../shared/input.js';
+import { ArchiveThirdPartyCommand } from './archive-third-party.handler.js';
+import { AssignThirdPartyOwnerCommand } from './assign-third-party-owner.handler.js';
+import { CategoriseThirdPartyCommand } from './categorise-third-party.handler.js';
+import { ConvertProspectCommand } from './convert-prospect.handler.js';
+import { customFieldValues } from './custom-fields.js';
 import { RegisterThirdPartyCommand } from './register-third-party.handler.js';
+import { thirdPartyFromDirectory, thirdPartyFromState } from './third-party.mapper.js';
+import { UpdateThirdPartyCommand } from './update-third-party.handler.js';
 import {
+  ArchiveThirdPartyInput,
+  ArchiveThirdPartyPayload,
+  AssignThirdPartyOwnerInput,
+  AssignThirdPartyOwnerPayload,
+  CategoriseThirdPartyInput,
+  CategoriseThirdPartyPayload,
+  ConvertProspectInput,
+  ConvertProspectPayload,
   RegisterThirdPartyInput,
   RegisterThirdPartyPayload,
   ThirdParty,
   ThirdPartyConnection,
   ThirdPartyFilter,
+  UpdateThirdPartyInput,
+  UpdateThirdPartyPayload,
 } from './third-party.types.js';
+import type { ThirdPartyWritten } from './third-party.write.js';
 
-export const IDEMPOTENCY_KEY_MAX_LENGTH = 200;
-const CORRELATION_HEADER = 'x-correlation-id';
+const payload = (result: ThirdPartyWritten) => ({ thirdParty: result.thirdParty, position: result.position.toString() });
 
-const toThirdParty = (entry: DirectoryEntry): ThirdParty => ({
-  id: entry.id,
-  name: entry.name,
-  kind: entry.kind,
-  roles: entry.roles,
-  registeredAt: new Date(entry.registeredAt),
-  version: entry.version,
-});
+const address = (input: AddressInput | null | undefined): Partial<Address> | null | undefined =>
+  input === null || input === undefined ? input : { ...input };
+
+const UPDATABLE_TEXT = ['prospectStatus', 'leadSource', 'territory', 'vatNumber', 'email', 'phone', 'website', 'paymentTerms'] as const;
 
 @Resolver(() => ThirdParty)
 export class ThirdPartyResolver {
   constructor(
     private readonly commandBus: CommandBus,
+    private readonly contexts: CommandContextFactory,
+    private readonly aggregates: Aggregates,
     private readonly directory: DirectoryQueries,
     private readonly consistency: ReadConsistency,
-    @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(IDS) private readonly ids: IdGenerator,
+    @Inject(CATALOGUE) private readonly catalogue: Catalogue,
   ) {}
 
   @Mutation(() => RegisterThirdPartyPayload, { description: 'Records a new prospect, customer or supplier.' })
@@ -46,62 +62,168 @@ export class ThirdPartyResolver {
     @Args('input') input: RegisterThirdPartyInput,
     @Context('req') req: FastifyRequest,
   ): Promise<RegisterThirdPartyPayload> {
-    const context = this.commandContext(req, input.idempotencyKey);
-    const result = await this.commandBus.execute(
-      new RegisterThirdPartyCommand({ name: input.name, kind: input.kind, roles: input.roles }, context),
+    const meta = this.contexts.create(req, input);
+    const command = new RegisterThirdPartyCommand(
+      {
+        name: input.name,
+        kind: input.kind,
+        roles: input.roles,
+        prospectStatus: input.prospectStatus,
+        leadSource: input.leadSource,
+        territory: input.territory,
+        vatNumber: input.vatNumber,
+        email: input.email,
+        phone: input.phone,
+        website: input.website,
+        address: address(input.address),
+        paymentTerms: input.paymentTerms,
+        ownerId: input.ownerId,
+        ...(input.categories ? { categories: input.categories } : {}),
+        ...(input.tags ? { tags: input.tags } : {}),
+        ...(input.customFields ? { customFields: customFieldValues(input.customFields, this.catalogue) } : {}),
+      },
+      meta,
     );
-    return { thirdParty: result.thirdParty, position: result.position.toString() };
+    return payload(await this.commandBus.execute(command));
   }
 
-  @Query(() => ThirdParty, { nullable: true, description: 'A third party by id, or null when there is none.' })
+  @Mutation(() => UpdateThirdPartyPayload, {
+    description: 'Changes descriptive fields; the event records each changed field with its old and new value.',
+  })
+  async updateThirdParty(
+    @Args('input') input: UpdateThirdPartyInput,
+    @Context('req') req: FastifyRequest,
+  ): Promise<UpdateThirdPartyPayload> {
+    const meta = this.contexts.create(req, input);
+    const thirdPartyId = entityId('thirdPartyId', input.thirdPartyId);
+    const name = notNull('name', input.name);
+    const kind = notNull('kind', input.kind);
+    const roles = notNull('roles', input.roles);
+    const command = new UpdateThirdPartyCommand(
+      {
+        thirdPartyId,
+        ...(name === undefined ? {} : { name }),
+        ...(kind === undefined ? {} : { kind }),
+        ...(roles === undefined ? {} : { roles }),
+        ...sentFields(input, UPDATABLE_TEXT),
+        ...(input.address === undefined ? {} : { address: address(input.address) }),
+        ...(input.customFields === undefined || input.customFields === null
+          ? {}
+          : { customFields: customFieldValues(input.customFields, this.catalogue) }),
+      },
+      meta,
+    );
+    return payload(await this.commandBus.execute(command));
+  }
+
+  @Mutation(() => AssignThirdPartyOwnerPayload, { description: 'Makes a user the account owner of a third party (or nobody).' })
+  async assignThirdPartyOwner(
+    @Args('input') input: AssignThirdPartyOwnerInput,
+    @Context('req') req: FastifyRequest,
+  ): Promise<AssignThirdPartyOwnerPayload> {
+    const meta = this.contexts.create(req, input);
+    const thirdPartyId = entityId('thirdPartyId', input.thirdPartyId);
+    return payload(await this.commandBus.execute(new AssignThirdPartyOwnerCommand({ thirdPartyId, ownerId: input.ownerId ?? null }, meta)));
+  }
+
+  @Mutation(() => CategoriseThirdPartyPayload, { description: 'Sets the categories and/or tags of a third party.' })
+  async categoriseThirdParty(
+    @Args('input') input: CategoriseThirdPartyInput,
+    @Context('req') req: FastifyRequest,
+  ): Promise<CategoriseThirdPartyPayload> {
+    const meta = this.contexts.create(req, input);
+    const thirdPartyId = entityId('thirdPartyId', input.thirdPartyId);
+    const categories = notNull('categories', input.categories);
+    const tags = notNull('tags', input.tags);
+    const command = new CategoriseThirdPartyCommand(
+      { thirdPartyId, ...(categories ? { categories } : {}), ...(tags ? { tags } : {}) },
+      meta,
+    );
+    return payload(await this.commandBus.execute(command));
+  }
+
+  @Mutation(() => ArchiveThirdPartyPayload, {
+    description: 'Archives a third party: it leaves the directory (unless asked for) and takes no new exchanges; its history stays.',
+  })
+  async archiveThirdParty(
+    @Args('input') input: ArchiveThirdPartyInput,
+    @Context('req') req: FastifyRequest,
+  ): Promise<ArchiveThirdPartyPayload> {
+    const meta = this.contexts.create(req, input);
+    const thirdPartyId = entityId('thirdPartyId', input.thirdPartyId);
+    return payload(await this.commandBus.execute(new ArchiveThirdPartyCommand({ thirdPartyId, reason: input.reason ?? null }, meta)));
+  }
+
+  @Mutation(() => ConvertProspectPayload, {
+    description:
+      'A prospect becomes a customer. The event keeps when, by whom, and the time since the first recorded exchange. Converting a non-prospect is a CONFLICT.',
+  })
+  async convertProspect(
+    @Args('input') input: ConvertProspectInput,
+    @Context('req') req: FastifyRequest,
+  ): Promise<ConvertProspectPayload> {
+    const meta = this.contexts.create(req, input);
+    const thirdPartyId = entityId('thirdPartyId', input.thirdPartyId);
+    return payload(await this.commandBus.execute(new ConvertProspectCommand({ thirdPartyId }, meta)));
+  }
+
+  @Query(() => ThirdParty, {
+    nullable: true,
+    description:
+      'A third party by id (archived ones included), or null when there is none. With asOf, the third party as it was at that instant, rebuilt from its history (null if it did not exist yet).',
+  })
   async thirdParty(
     @Args('id', { type: () => ID }) id: string,
+    @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf: string | null,
     @Context('req') req: FastifyRequest,
   ): Promise<ThirdParty | null> {
-    await this.consistency.await(req, directoryProjection.name);
-    const entry = await this.directory.get(id);
-    return entry ? toThirdParty(entry) : null;
+    const thirdPartyId = entityId('id', id);
+    if (asOf) return this.asOf(thirdPartyId, asOf);
+    await this.consistency.await(req);
+    const entry = await this.directory.get(thirdPartyId);
+    return entry ? thirdPartyFromDirectory(entry) : null;
   }
 
-  @Query(() => ThirdPartyConnection, { description: 'The directory of third parties, sorted by name.' })
+  @Query(() => ThirdPartyConnection, { description: 'The directory of third parties, sorted by name, with segmentation filters.' })
   async thirdParties(
-    @Args('first', { type: () => Int, nullable: true, description: 'Page size, 1 to 100 (default 20).' }) first: number | null,
-    @Args('after', { type: () => String, nullable: true, description: 'endCursor of the previous page.' }) after: string | null,
+    @Args('first', FIRST_ARG) first: number | null,
+    @Args('after', AFTER_ARG) after: string | null,
     @Args('filter', { type: () => ThirdPartyFilter, nullable: true }) filter: ThirdPartyFilter | null,
     @Context('req') req: FastifyRequest,
   ): Promise<ThirdPartyConnection> {
-    await this.consistency.await(req, directoryProjection.name);
     const size = pageSize(first);
+    const { customFields, ...criteria } = filter ?? {};
+    const values = customFields ? customFieldValues(customFields, this.catalogue, 'filter.customFields') : {};
+    await this.consistency.await(req);
     const page = await this.directory.list({
-        first: size,
-        after: after ?? null,
-        filter: {
-          ...(filter?.kind ? { kind: filter.kind } : {}),
-          ...(filter?.role ? { role: filter.role } : {}),
-          ...(filter?.nameStartsWith ? { nameStartsWith: filter.nameStartsWith } : {}),
-        },
-      });
-    return toConnection(page, toThirdParty);
+      first: size,
+      after: after ?? null,
+      filter: { ...criteria, customFields: Object.entries(values).map(([key, value]) => ({ key, value })) },
+    });
+    return toConnection(page, thirdPartyFromDirectory);
   }
 
-  private commandContext(req: FastifyRequest, idempotencyKey: string | null | undefined): CommandContext {
-    if (idempotencyKey !== null && idempotencyKey !== undefined) {
-      if (idempotencyKey.length === 0 || idempotencyKey.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
-        throw badUserInput('input.idempotencyKey', `must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`);
-      }
-    }
-    const commandId = this.ids.next();
-    const header = req.headers[CORRELATION_HEADER];
-    const correlationId = typeof header === 'string' && header.length > 0 && header.length <= 200 ? header : commandId;
-    return {
-      // Authentication arrives with access control; until then every write is anonymous.
-      actorId: 'anonymous',
-      now: this.clock.now(),
-      commandId,
-      correlationId,
-      causationId: null,
-      source: 'api',
-      idempotencyKey: idempotencyKey ?? undefined,
-    };
+  @ResolveField('lastInteractionAt', () => DateTimeScalar, {
+    nullable: true,
+    description: 'Date of the latest exchange or note about this third party; null when there was none, and in as-of views.',
+  })
+  async lastInteractionAt(@Parent() thirdParty: ThirdParty, @Context('req') req: FastifyRequest): Promise<string | null> {
+    if (thirdParty.lastInteractionAt !== undefined) return thirdParty.lastInteractionAt;
+    if (thirdParty.asOf !== undefined) return null;
+    await this.consistency.await(req);
+    return (await this.directory.get(thirdParty.id))?.lastInteractionAt ?? null;
+  }
+
+  /**
+   * Folds the stream's events up to the instant. The longest prefix is kept, so
+   * the state is one the third party really had even if clocks were skewed.
+   */
+  private async asOf(thirdPartyId: string, asOf: string): Promise<ThirdParty | null> {
+    const limit = Date.parse(asOf);
+    const folded = await this.aggregates.fold(thirdPartyDecider, streams.thirdParty(thirdPartyId), (event) =>
+      Date.parse(event.metadata.occurredAt) <= limit,
+    );
+    if (folded.state.status === 'none' || folded.revision === null) return null;
+    return { ...thirdPartyFromState(folded.state, folded.revision), asOf };
   }
 }

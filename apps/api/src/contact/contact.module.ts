@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { SharedModule } from '../shared/shared.module.js';
+import { AddContactHandler } from './add-contact.handler.js';
+import { ArchiveContactHandler } from './archive-contact.handler.js';
+import { ContactResolver, ThirdPartyContactsResolver } from './contact.resolver.js';
+import { UpdateContactHandler } from './update-contact.handler.js';
+
+@Module({
+  imports: [SharedModule],
+  providers: [AddContactHandler, UpdateContactHandler, ArchiveContactHandler, ContactResolver, ThirdPartyContactsResolver],
+})
+export class ContactModule {}

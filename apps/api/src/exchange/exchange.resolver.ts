@@ -1,0 +1,183 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { FastifyRequest } from 'fastify';
+import { ContactQueries, DirectoryQueries, ExchangeQueries } from '#projections';
+import { contactFromEntry } from '../contact/contact.mapper.js';
+import { Contact } from '../contact/contact.types.js';
+import { ReadConsistency } from '../graphql/read-consistency.js';
+import { AFTER_ARG, FIRST_ARG, pageSize, toConnection } from '../graphql/relay.js';
+import { CommandContextFactory } from '../shared/command-context.js';
+import { entityId, entityIds, notNull, optionalEntityId, sentFields } from '../shared/input.js';
+import { thirdPartyFromDirectory } from '../third-party/third-party.mapper.js';
+import { ThirdParty } from '../third-party/third-party.types.js';
+import { ChangeExchangeStatusCommand } from './change-exchange-status.handler.js';
+import { DeleteExchangeCommand } from './delete-exchange.handler.js';
+import { exchangeFromEntry } from './exchange.mapper.js';
+import {
+  ChangeExchangeStatusInput,
+  ChangeExchangeStatusPayload,
+  DeleteExchangeInput,
+  DeleteExchangePayload,
+  Exchange,
+  ExchangeConnection,
+  ExchangeFilter,
+  LogExchangeInput,
+  LogExchangePayload,
+  UpdateExchangeInput,
+  UpdateExchangePayload,
+} from './exchange.types.js';
+import type { ExchangeWritten } from './exchange.write.js';
+import { LogExchangeCommand } from './log-exchange.handler.js';
+import { UpdateExchangeCommand } from './update-exchange.handler.js';
+
+const payload = (result: ExchangeWritten) => ({ exchange: result.exchange, position: result.position.toString() });
+
+
+@Resolver(() => Exchange)
+export class ExchangeResolver {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly contexts: CommandContextFactory,
+    private readonly exchangeQueries: ExchangeQueries,
+    private readonly contacts: ContactQueries,
+    private readonly directory: DirectoryQueries,
+    private readonly consistency: ReadConsistency,
+  ) {}
+
+  @Mutation(() => LogExchangePayload, {
+    description:
+      'Records an exchange with one third party and some of its contacts. A missing or unknown third party, a contact of another third party, or a mode or subject outside the catalogue is refused and nothing is written.',
+  })
+  async logExchange(@Args('input') input: LogExchangeInput, @Context('req') req: FastifyRequest): Promise<LogExchangePayload> {
+    const meta = this.contexts.create(req, input);
+    const command = new LogExchangeCommand(
+      {
+        thirdPartyId: optionalEntityId('thirdPartyId', input.thirdPartyId),
+        contactIds: entityIds('contactIds', input.contactIds),
+        occurredAt: input.occurredAt ?? null,
+        mode: input.mode,
+        subject: input.subject,
+        comment: input.comment ?? null,
+        status: input.status ?? null,
+        confidentialComment: input.confidentialComment ?? null,
+        confidentialGroupId: input.confidentialGroupId ?? null,
+        ...(input.collaboratorIds ? { collaboratorIds: input.collaboratorIds } : {}),
+        ...(input.notifyCollaborators === null || input.notifyCollaborators === undefined
+          ? {}
+          : { notifyCollaborators: input.notifyCollaborators }),
+        linkedDocument: input.linkedDocument ? { ...input.linkedDocument } : null,
+        contactedBy: input.contactedBy ?? null,
+      },
+      meta,
+    );
+    return payload(await this.commandBus.execute(command));
+  }
+
+  @Mutation(() => UpdateExchangePayload, { description: 'Changes an exchange; the event records each change old → new.' })
+  async updateExchange(@Args('input') input: UpdateExchangeInput, @Context('req') req: FastifyRequest): Promise<UpdateExchangePayload> {
+    const meta = this.contexts.create(req, input);
+    const exchangeId = entityId('exchangeId', input.exchangeId);
+    const contactIds = notNull('contactIds', input.contactIds);
+    const required = {
+      occurredAt: notNull('occurredAt', input.occurredAt),
+      mode: notNull('mode', input.mode),
+      subject: notNull('subject', input.subject),
+      collaboratorIds: notNull('collaboratorIds', input.collaboratorIds),
+      notifyCollaborators: notNull('notifyCollaborators', input.notifyCollaborators),
+      contactedBy: notNull('contactedBy', input.contactedBy),
+    };
+    const command = new UpdateExchangeCommand(
+      {
+        exchangeId,
+        ...(contactIds === undefined ? {} : { contactIds: entityIds('contactIds', contactIds) }),
+        ...sentFields(required, ['occurredAt', 'mode', 'subject', 'collaboratorIds', 'notifyCollaborators', 'contactedBy'] as const),
+        ...sentFields(input, ['comment', 'confidentialComment', 'confidentialGroupId'] as const),
+        ...(input.linkedDocument === undefined ? {} : { linkedDocument: input.linkedDocument ? { ...input.linkedDocument } : null }),
+      },
+      meta,
+    );
+    return payload(await this.commandBus.execute(command));
+  }
+
+  @Mutation(() => ChangeExchangeStatusPayload, { description: 'Moves an exchange between TO_DO, IN_PROGRESS and CLOSED.' })
+  async changeExchangeStatus(
+    @Args('input') input: ChangeExchangeStatusInput,
+    @Context('req') req: FastifyRequest,
+  ): Promise<ChangeExchangeStatusPayload> {
+    const meta = this.contexts.create(req, input);
+    const exchangeId = entityId('exchangeId', input.exchangeId);
+    return payload(await this.commandBus.execute(new ChangeExchangeStatusCommand({ exchangeId, status: input.status }, meta)));
+  }
+
+  @Mutation(() => DeleteExchangePayload, {
+    description: 'Deletes an exchange: it leaves the lists, and the timeline and the audit journal keep the deletion.',
+  })
+  async deleteExchange(@Args('input') input: DeleteExchangeInput, @Context('req') req: FastifyRequest): Promise<DeleteExchangePayload> {
+    const meta = this.contexts.create(req, input);
+    const exchangeId = entityId('exchangeId', input.exchangeId);
+    return payload(await this.commandBus.execute(new DeleteExchangeCommand({ exchangeId, reason: input.reason ?? null }, meta)));
+  }
+
+  @Query(() => Exchange, { nullable: true, description: 'An exchange by id (deleted ones included, flagged), or null when there is none.' })
+  async exchange(@Args('id', { type: () => ID }) id: string, @Context('req') req: FastifyRequest): Promise<Exchange | null> {
+    const exchangeId = entityId('id', id);
+    await this.consistency.await(req);
+    const entry = await this.exchangeQueries.get(exchangeId);
+    return entry ? exchangeFromEntry(entry) : null;
+  }
+
+  @Query(() => ExchangeConnection, { description: 'Every exchange with every third party ("Tous les échanges"), newest first.' })
+  async exchanges(
+    @Args('first', FIRST_ARG) first: number | null,
+    @Args('after', AFTER_ARG) after: string | null,
+    @Args('filter', { type: () => ExchangeFilter, nullable: true }) filter: ExchangeFilter | null,
+    @Context('req') req: FastifyRequest,
+  ): Promise<ExchangeConnection> {
+    const size = pageSize(first);
+    const criteria = {
+      ...filter,
+      thirdPartyId: optionalEntityId('filter.thirdPartyId', filter?.thirdPartyId),
+      contactId: optionalEntityId('filter.contactId', filter?.contactId),
+    };
+    await this.consistency.await(req);
+    return toConnection(await this.exchangeQueries.list({ first: size, after: after ?? null, filter: criteria }), exchangeFromEntry);
+  }
+
+  @Query(() => ExchangeConnection, { description: 'Home page widget: the latest exchanges across all third parties, newest first.' })
+  async latestExchanges(
+    @Args('first', FIRST_ARG) first: number | null,
+    @Args('after', AFTER_ARG) after: string | null,
+    @Context('req') req: FastifyRequest,
+  ): Promise<ExchangeConnection> {
+    const size = pageSize(first);
+    await this.consistency.await(req);
+    return toConnection(await this.exchangeQueries.latest({ first: size, after: after ?? null }), exchangeFromEntry);
+  }
+
+  @Query(() => ExchangeConnection, {
+    description: 'Home page widget: exchanges still TO_DO or IN_PROGRESS, oldest date first so the overdue ones lead.',
+  })
+  async upcomingContacts(
+    @Args('first', FIRST_ARG) first: number | null,
+    @Args('after', AFTER_ARG) after: string | null,
+    @Context('req') req: FastifyRequest,
+  ): Promise<ExchangeConnection> {
+    const size = pageSize(first);
+    await this.consistency.await(req);
+    return toConnection(await this.exchangeQueries.upcoming({ first: size, after: after ?? null }), exchangeFromEntry);
+  }
+
+  @ResolveField('thirdParty', () => ThirdParty, { nullable: true })
+  async thirdParty(@Parent() exchange: Exchange, @Context('req') req: FastifyRequest): Promise<ThirdParty | null> {
+    await this.consistency.await(req);
+    const entry = await this.directory.get(exchange.thirdPartyId);
+    return entry ? thirdPartyFromDirectory(entry) : null;
+  }
+
+  @ResolveField('contacts', () => [Contact], { description: 'The contacts who took part, in the order recorded.' })
+  async contactsOf(@Parent() exchange: Exchange, @Context('req') req: FastifyRequest): Promise<Contact[]> {
+    await this.consistency.await(req);
+    const entries = await Promise.all(exchange.contactIds.map((id) => this.contacts.get(id)));
+    return entries.flatMap((entry) => (entry ? [contactFromEntry(entry)] : []));
+  }
+}

@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { InvalidInput, type CommandContext } from '#domain';
+import type { IdGenerator } from '#event-store';
+import type { Clock } from '#platform';
+import { CLOCK, IDS } from '../infrastructure/tokens.js';
+
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 200;
+const CORRELATION_HEADER = 'x-correlation-id';
+const CORRELATION_MAX_LENGTH = 200;
+
+/** The fields every mutation input may carry besides its own. */
+export interface MutationControls {
+  readonly idempotencyKey?: string | null;
+  /** Updates only: the stream revision the client last saw, as a decimal string. */
+  readonly expectedVersion?: string | null;
+}
+
+/** Who, when and why of a command, plus the optimistic-concurrency check it asks for. */
+export interface CommandMeta {
+  readonly context: CommandContext;
+  readonly expectedRevision?: bigint;
+}
+
+/**
+ * Builds the command context of every mutation in one place: the actor, the
+ * clock, the command and correlation ids, the idempotency key and the expected
+ * version. Input errors name fields relative to the mutation's `input`.
+ */
+@Injectable()
+export class CommandContextFactory {
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(IDS) private readonly ids: IdGenerator,
+  ) {}
+
+  create(req: FastifyRequest, controls: MutationControls): CommandMeta {
+    const { idempotencyKey, expectedVersion } = controls;
+    if (idempotencyKey !== null && idempotencyKey !== undefined) {
+      if (idempotencyKey.length === 0 || idempotencyKey.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
+        throw new InvalidInput('idempotencyKey', `must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`);
+      }
+    }
+    const expectedRevision = parseExpectedVersion(expectedVersion);
+    const commandId = this.ids.next();
+    const header = req.headers[CORRELATION_HEADER];
+    const correlationId =
+      typeof header === 'string' && header.length > 0 && header.length <= CORRELATION_MAX_LENGTH ? header : commandId;
+    const context: CommandContext = {
+      // Authentication arrives with access control; until then every write is anonymous.
+      actorId: 'anonymous',
+      now: this.clock.now(),
+      commandId,
+      correlationId,
+      causationId: null,
+      source: 'api',
+      idempotencyKey: idempotencyKey ?? undefined,
+    };
+    return expectedRevision === undefined ? { context } : { context, expectedRevision };
+  }
+}
+
+// A stream revision: 0 for the first event. Bounded so BigInt never sees absurd input.
+const VERSION = /^(0|[1-9]\d{0,18})$/;
+
+export function parseExpectedVersion(raw: string | null | undefined): bigint | undefined {
+  if (raw === null || raw === undefined) return undefined;
+  if (!VERSION.test(raw)) {
+    throw new InvalidInput('expectedVersion', 'must be the `version` of the record as last read (a whole number, e.g. "3")');
+  }
+  return BigInt(raw);
+}

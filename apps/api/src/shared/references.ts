@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import {
+  contactDecider,
+  streams,
+  thirdPartyDecider,
+  type ContactReference,
+  type ThirdPartyReference,
+} from '#domain';
+import { Aggregates } from './aggregates.js';
+
+/**
+ * The facts a command needs about other aggregates (does the third party exist,
+ * is it archived; which third party does a contact belong to), read from their
+ * streams at decision time and handed to the decider, which judges them.
+ */
+@Injectable()
+export class References {
+  constructor(private readonly aggregates: Aggregates) {}
+
+  async thirdParty(thirdPartyId: string): Promise<ThirdPartyReference> {
+    const { state } = await this.aggregates.fold(thirdPartyDecider, streams.thirdParty(thirdPartyId));
+    return { thirdPartyId, status: state.status };
+  }
+
+  async contact(contactId: string): Promise<ContactReference> {
+    const { state } = await this.aggregates.fold(contactDecider, streams.contact(contactId));
+    return state.status === 'none'
+      ? { contactId, thirdPartyId: null, archived: false }
+      : { contactId, thirdPartyId: state.thirdPartyId, archived: state.status === 'archived' };
+  }
+
+  contacts(contactIds: readonly string[]): Promise<ContactReference[]> {
+    return Promise.all(contactIds.map((id) => this.contact(id)));
+  }
+}
