@@ -1,6 +1,7 @@
 import type { CommandContext, Decider, Message } from '#domain';
 import type { EventCodec, EventEnvelope } from './codec.js';
 import { WrongExpectedRevision, type EventStore, type StoredEvent } from './event-store.port.js';
+import { foldStream } from './fold-stream.js';
 import { idempotentEventId, randomIds, type IdGenerator } from './ids.js';
 
 export interface CommandHandlerDeps {
@@ -55,10 +56,7 @@ export async function handleCommand<State, Command extends Message, Event extend
   const retries = options.expectedRevision === undefined ? (options.maxRetries ?? DEFAULT_RETRIES) : 0;
 
   for (let attempt = 0; ; attempt++) {
-    const stored = await deps.store.readStream(streamName);
-    const envelopes = stored.map((event) => deps.codec.decode<Event>(event));
-    const state = envelopes.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState());
-    const revision = stored.length > 0 ? stored[stored.length - 1]!.revision : null;
+    const { state, events: envelopes, revision, position: lastPosition } = await foldStream(deps, decider, streamName);
 
     if (key) {
       const earlier = findOwnEvents(envelopes, key, streamName);
@@ -70,10 +68,7 @@ export async function handleCommand<State, Command extends Message, Event extend
     }
 
     const decided = decider.decide(command, state, context);
-    if (decided.length === 0) {
-      const position = stored.length > 0 ? stored[stored.length - 1]!.position : null;
-      return { state, events: [], revision, position, replayed: false };
-    }
+    if (decided.length === 0) return { state, events: [], revision, position: lastPosition, replayed: false };
 
     const metadata = {
       actorId: context.actorId,

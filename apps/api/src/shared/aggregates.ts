@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommandContext, Decider, Message } from '#domain';
 import {
+  foldStream,
   handleCommand,
   idempotentEntityId,
   scopedIdempotencyKey,
@@ -8,19 +9,11 @@ import {
   type EventCodec,
   type EventEnvelope,
   type EventStore,
+  type FoldedStream,
   type IdGenerator,
 } from '#event-store';
 import { CODEC, EVENT_STORE, IDS } from '../infrastructure/tokens.js';
 import type { CommandMeta } from './command-context.js';
-
-/** A stream folded with its decider's evolve. */
-export interface FoldedStream<State> {
-  readonly state: State;
-  /** Revision of the last event folded; null when none was. */
-  readonly revision: bigint | null;
-  /** metadata.occurredAt of the last event folded. */
-  readonly lastOccurredAt: string | null;
-}
 
 /** A command's outcome with the position the client passes back for read-your-writes. */
 export interface Written<State> {
@@ -74,26 +67,12 @@ export class Aggregates {
     return { state: result.state, revision: result.revision, position: result.position };
   }
 
-  /**
-   * Folds a stream from its start; with `until`, only the events before the
-   * first one it refuses (a prefix, so the state is one the stream really had).
-   */
-  async fold<State, Event extends Message>(
+  /** Folds a stream; with `until`, the prefix of events it accepts (an as-of view). */
+  fold<State, Event extends Message>(
     decider: Pick<Decider<State, Message, Event>, 'initialState' | 'evolve'>,
     streamName: string,
     until?: (event: EventEnvelope<Event>) => boolean,
-  ): Promise<FoldedStream<State>> {
-    const stored = await this.store.readStream(streamName);
-    let state = decider.initialState();
-    let revision: bigint | null = null;
-    let lastOccurredAt: string | null = null;
-    for (const raw of stored) {
-      const event = this.codec.decode<Event>(raw);
-      if (until && !until(event)) break;
-      state = decider.evolve(state, { type: event.type, data: event.data } as Event);
-      revision = event.revision;
-      lastOccurredAt = event.metadata.occurredAt;
-    }
-    return { state, revision, lastOccurredAt };
+  ): Promise<FoldedStream<State, Event>> {
+    return foldStream({ store: this.store, codec: this.codec }, decider, streamName, until);
   }
 }
