@@ -16,8 +16,25 @@ export interface Projection<D extends Doc = Doc> {
   /**
    * The new document, or null to delete it. Must be pure and deterministic.
    * Returning `doc` itself (same reference) means "unchanged": nothing is written.
+   * `previous` is only given to a chained projection (see `chain`).
    */
-  evolve(doc: D | null, event: EventEnvelope): D | null;
+  evolve(doc: D | null, event: EventEnvelope, previous?: D | null): D | null;
+  /**
+   * Set on a projection whose every document depends on the one before it in log
+   * order (a hash chain). The runner then calls `evolve(null, event, previous)`
+   * with the document it produced for the previous event (null at the start of
+   * the log), and after a restart resumes from the document of the last
+   * checkpointed event, which it finds through `orderField`. A parked event is
+   * left out of the chain and cannot be replayed alone.
+   */
+  readonly chain?: ProjectionChain;
+}
+
+export interface ProjectionChain {
+  /** A declared index whose string order is log order. */
+  readonly orderField: string;
+  /** The value of `orderField` for the document of the event at `position`. */
+  orderKey(position: bigint): string;
 }
 
 /**

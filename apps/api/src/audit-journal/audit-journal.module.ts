@@ -1,6 +1,15 @@
 import { Module } from '@nestjs/common';
+import { AuditChainQueries } from '#projections';
+import type { ReadStore } from '#read-store';
+import { READ_STORE } from '../infrastructure/tokens.js';
 import { SharedModule } from '../shared/shared.module.js';
 import { AuditJournalResolver } from './audit-journal.resolver.js';
 
-@Module({ imports: [SharedModule], providers: [AuditJournalResolver] })
+@Module({
+  imports: [SharedModule],
+  providers: [
+    AuditJournalResolver,
+    { provide: AuditChainQueries, inject: [READ_STORE], useFactory: (readStore: ReadStore) => AuditChainQueries.open(readStore) },
+  ],
+})
 export class AuditJournalModule {}

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { FieldChange, User } from '../graphql/common.types.js';
 import { ConnectionType } from '../graphql/relay.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
@@ -14,7 +14,7 @@ export class AuditEntry {
   @Field({ description: 'The event type, e.g. ExchangeLogged, ProspectConverted.' })
   action!: string;
 
-  @Field({ description: 'thirdParty, contact, exchange or note.' })
+  @Field({ description: 'thirdParty, contact, exchange, note, user or group.' })
   entityType!: string;
 
   @Field(() => ID)
@@ -43,6 +43,53 @@ export class AuditEntry {
 
   @Field({ description: 'Global log position of the event.' })
   position!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'SHA-256 (hex) of previousHash followed by the canonical JSON of this entry: it seals the entry to every entry before it. ' +
+      'Null until the audit chain has applied the event.',
+  })
+  hash!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The hash of the previous entry in log order; 64 zeros for the first.' })
+  previousHash!: string | null;
+}
+
+@ObjectType({ description: 'Where the recomputed audit journal first disagrees with the stored one.' })
+export class AuditChainBreak {
+  @Field({ description: 'Global log position of the event (or of the stored entry that has no event).' })
+  position!: string;
+
+  @Field(() => String, { nullable: true, description: 'The event at that position, or the stored entry found there.' })
+  eventId!: string | null;
+
+  @Field({ description: 'What differs, and what it suggests was altered.' })
+  reason!: string;
+}
+
+@ObjectType({ description: 'The audit journal and its hash chain, recomputed from the event log and compared with the stored ones.' })
+export class AuditJournalVerification {
+  @Field({ description: 'True when every checked event matches its stored entry and chain link.' })
+  ok!: boolean;
+
+  @Field(() => Int, { description: 'Events checked before the first break (all of them when ok).' })
+  checkedEvents!: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Position of the last event checked: the events the journal and the chain have both applied.',
+  })
+  checkedUpTo!: string | null;
+
+  @Field(() => AuditChainBreak, { nullable: true, description: 'The first break, in log order; null when ok.' })
+  firstBreak!: AuditChainBreak | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'When ok, the hash of the entry at checkedUpTo: kept outside Suivi, it reveals a later rewrite of the history.',
+  })
+  headHash!: string | null;
 }
 
 @ObjectType()
@@ -50,7 +97,7 @@ export class AuditEntryConnection extends ConnectionType(AuditEntry, 'AuditEntry
 
 @InputType({ description: 'Every criterion given must hold.' })
 export class AuditJournalFilter {
-  @Field(() => String, { nullable: true, description: 'thirdParty, contact, exchange or note.' })
+  @Field(() => String, { nullable: true, description: 'thirdParty, contact, exchange, note, user or group.' })
   entityType?: string | null;
 
   @Field(() => ID, { nullable: true })

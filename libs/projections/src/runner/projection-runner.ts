@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UnknownSchemaVersion, type EventCodec, type EventStore, type StoredEvent } from '#event-store';
+import { UnknownSchemaVersion, type EventCodec, type EventEnvelope, type EventStore, type StoredEvent } from '#event-store';
 import type { Collection, Doc, ReadStore } from '#read-store';
 import type { Projection } from '../projection.js';
 import { projections as allProjections } from '../projection-list.js';
@@ -146,6 +146,8 @@ interface Slot {
   interrupt: boolean;
   /** Tail of the rebuild/replay queue: those operations run one at a time per projection. */
   exclusive: Promise<unknown>;
+  /** A chained projection's document for the last event applied: what the next one follows. */
+  tail: Doc | null;
 }
 
 interface Waiter {
@@ -221,6 +223,7 @@ export class ProjectionRunner {
         busy: false,
         interrupt: false,
         exclusive: Promise.resolve(),
+        tail: null,
       });
     }
   }
@@ -320,6 +323,10 @@ export class ProjectionRunner {
    */
   async replayParked(projectionName: string, position: bigint): Promise<void> {
     const slot = this.slot(projectionName);
+    if (slot.projection.chain) {
+      // Every later document of a chain depends on this one: applying it alone would fork the chain.
+      throw new Error(`${projectionName} is a chain: a parked event cannot be replayed alone; rebuild the projection instead`);
+    }
     await this.ready();
     await this.exclusively(slot, async () => {
       const recordId = parkedEventId(projectionName, position);
@@ -356,6 +363,7 @@ export class ProjectionRunner {
         await this.dropParked(projectionName);
         await this.readStore.checkpoints.reset(projectionName);
         this.setCheckpoint(slot, null);
+        slot.tail = null;
         const head = await this.store.headPosition();
         this.logger.log(`projection ${projectionName}: rebuilding up to position ${head ?? 'none'}`);
         const batch = new ProjectionBatch(collection);
@@ -484,6 +492,8 @@ export class ProjectionRunner {
     const collection = this.collectionOf(slot);
     const checkpoint = await this.readStore.checkpoints.get(name);
     this.setCheckpoint(slot, checkpoint);
+    // From the store, not memory: links staged before a failed flush were never written.
+    slot.tail = await this.chainTail(slot, checkpoint);
     const subscription = this.store.subscribeToAll({ after: checkpoint, batchSize: this.batchSize });
     slot.state = 'running';
     this.logger.log(`projection ${name}: following the log after position ${checkpoint ?? 'none'}`);
@@ -567,6 +577,7 @@ export class ProjectionRunner {
       return { ok: false, error };
     }
     if (id === null) return APPLIED;
+    if (projection.chain) return this.applyChained(slot, batch, stored.position, envelope, id);
     const current = await batch.read(id);
     // Re-delivery after a crash between the document writes and the checkpoint.
     if (current.position !== null && current.position >= stored.position) return APPLIED;
@@ -580,6 +591,37 @@ export class ProjectionRunner {
     } catch (error) {
       return { ok: false, error };
     }
+  }
+
+  /**
+   * No read of the current document: an event re-delivered after a crash between
+   * the writes and the checkpoint yields the same document again (same previous
+   * one, pure evolve), and the position guard ignores the rewrite.
+   */
+  private applyChained(slot: Slot, batch: ProjectionBatch<Doc>, position: bigint, envelope: EventEnvelope, id: string): Applied {
+    try {
+      const next = slot.projection.evolve(null, envelope, slot.tail);
+      if (next === null || next.id !== id) {
+        throw new Error(`evolve returned ${next === null ? 'no document' : `document ${next.id}`} for an event routed to ${id}`);
+      }
+      batch.stage(id, next, position);
+      slot.tail = next;
+      return APPLIED;
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
+  /** A chained projection's document of the last checkpointed event, where it resumes. */
+  private async chainTail(slot: Slot, checkpoint: bigint | null): Promise<Doc | null> {
+    const chain = slot.projection.chain;
+    if (!chain || checkpoint === null) return null;
+    const page = await this.collectionOf(slot).find({
+      where: [{ field: chain.orderField, op: 'lte', value: chain.orderKey(checkpoint) }],
+      sort: { field: chain.orderField, direction: 'desc' },
+      first: 1,
+    });
+    return page.items[0]?.doc ?? null;
   }
 
   private async park(slot: Slot, stored: StoredEvent, error: unknown, attempts: number): Promise<void> {

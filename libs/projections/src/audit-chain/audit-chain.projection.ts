@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import type { EventEnvelope } from '#event-store';
+import type { CollectionDefinition } from '#read-store';
+import type { Projection } from '../projection.js';
+import { evolveAuditJournal, type AuditEntry } from '../audit-journal/audit-journal.projection.js';
+import { positionKey } from '../shared/read-model-keys.js';
+import { canonicalJson } from './canonical-json.js';
+
+/**
+ * The hash that seals one audit journal entry to every entry before it, kept
+ * beside the journal (one link per event, same id) rather than in it: the journal
+ * stays a plain one-event-one-document read model, and the chain, which needs the
+ * previous link, is the runner's only chained projection.
+ */
+export type AuditChainLink = {
+  /** The event's id, as the journal entry's. */
+  readonly id: string;
+  /** Global position of the event, as a decimal string. */
+  readonly position: string;
+  /** The position padded to 20 digits: string order is log order. */
+  readonly sortKey: string;
+  /** The hash of the previous link; GENESIS_HASH for the first event of the log. */
+  readonly previousHash: string;
+  /** chainHash(previousHash, the journal entry of this event). */
+  readonly hash: string;
+};
+
+/** What the first entry of the log follows: 64 zeros, the length of a SHA-256 in hex. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * hex(SHA-256(previousHash ‖ canonicalJson(entry))), both parts as UTF-8 text:
+ * `printf '%s%s' "$previousHash" "$canonicalEntry" | sha256sum` gives the same.
+ */
+export const chainHash = (previousHash: string, entry: AuditEntry): string => hashOfCanonical(previousHash, canonicalJson(entry));
+
+/** chainHash for an entry already in canonical form. */
+export const hashOfCanonical = (previousHash: string, canonicalEntry: string): string =>
+  createHash('sha256').update(previousHash, 'utf8').update(canonicalEntry, 'utf8').digest('hex');
+
+/**
+ * The journal entry of an event, exactly as the audit journal projection stores
+ * it: both are computed by the same function, so the entry a hash seals and the
+ * entry an auditor reads cannot drift apart.
+ */
+export const auditEntryOf = (event: EventEnvelope): AuditEntry => {
+  const entry = evolveAuditJournal(null, event);
+  if (entry === null) throw new Error(`the audit journal has no entry for ${event.type} ${event.eventId}`);
+  return entry;
+};
+
+/** The link of `entry`, following `previous` (null at the start of the log). */
+export const linkOf = (previous: Pick<AuditChainLink, 'hash'> | null, entry: AuditEntry): AuditChainLink => {
+  const previousHash = previous?.hash ?? GENESIS_HASH;
+  return { id: entry.id, position: entry.position, sortKey: entry.sortKey, previousHash, hash: chainHash(previousHash, entry) };
+};
+
+export const auditChainCollection: CollectionDefinition = {
+  name: 'audit_chain',
+  indexes: ['sortKey'],
+};
+
+/**
+ * When an audit entry's content changes for events already journaled, the old
+ * links sealed the old content: verify the chain with the old build, then start a
+ * new chain from genesis (new version and collection name). See decision 0014.
+ */
+export const auditChainProjection: Projection<AuditChainLink> = {
+  name: 'audit-chain.v1',
+  collection: auditChainCollection,
+  canHandle: () => true,
+  documentId: (event) => event.eventId,
+  evolve: (_doc, event, previous) => linkOf(previous ?? null, auditEntryOf(event)),
+  chain: { orderField: 'sortKey', orderKey: positionKey },
+};
