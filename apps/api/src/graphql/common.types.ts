@@ -42,7 +42,7 @@ registerEnumType(LinkedDocumentTypeEnum, {
   description: 'The kind of commercial document an exchange is about.',
 });
 
-@ObjectType({ description: 'A user of Suivi. Only the id is known until user accounts arrive.' })
+@ObjectType({ description: 'A user of Suivi, by id: who did something. `me` returns the whole account (UserAccount).' })
 export class User {
   @Field(() => ID)
   id!: string;

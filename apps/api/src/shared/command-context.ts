@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { InvalidInput, type CommandContext } from '#domain';
 import type { IdGenerator } from '#event-store';
 import type { Clock } from '#platform';
+import { identityOf } from '../auth/request-identity.js';
 import { CLOCK, IDS } from '../infrastructure/tokens.js';
 
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 200;
@@ -23,8 +24,8 @@ export interface CommandMeta {
 }
 
 /**
- * Builds the command context of every mutation in one place: the actor, the
- * clock, the command and correlation ids, the idempotency key and the expected
+ * Builds the command context of every mutation in one place: the actor (the
+ * user the request's token belongs to), the clock, the command and correlation ids, the idempotency key and the expected
  * version. Input errors name fields relative to the mutation's `input`.
  */
 @Injectable()
@@ -47,8 +48,7 @@ export class CommandContextFactory {
     const correlationId =
       typeof header === 'string' && header.length > 0 && header.length <= CORRELATION_MAX_LENGTH ? header : commandId;
     const context: CommandContext = {
-      // Authentication arrives with access control; until then every write is anonymous.
-      actorId: 'anonymous',
+      actorId: identityOf(req).userId,
       now: this.clock.now(),
       commandId,
       correlationId,

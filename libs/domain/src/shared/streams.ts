@@ -7,6 +7,8 @@ export const streams = {
   contact: (id: string): string => `contact-${id}`,
   exchange: (id: string): string => `exchange-${id}`,
   note: (id: string): string => `note-${id}`,
+  user: (id: string): string => `user-${id}`,
+  group: (id: string): string => `group-${id}`,
 } as const;
 
 export const categoryOf = (streamName: string): string => {

@@ -1,5 +1,5 @@
 import { eventSelection, relationshipEventTypes, type RelationshipEvent } from '../shared/event-selection.js';
-import { categoryOf, idOf, type FieldChange, type JsonValue } from '#domain';
+import { categoryOf, idOf, type FieldChange, type GroupEvent, type JsonValue, type UserEvent } from '#domain';
 import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
 import type { EnvelopeOf, Projection } from '../projection.js';
@@ -22,7 +22,7 @@ export type AuditEntry = {
   readonly actorId: string;
   /** The event type, e.g. 'ExchangeLogged'. */
   readonly action: string;
-  /** The stream category: 'thirdParty' | 'contact' | 'exchange' | 'note' (or a later one). */
+  /** The stream category: 'thirdParty' | 'contact' | 'exchange' | 'note' | 'user' | 'group' (or a later one). */
   readonly entityType: string;
   /** The id part of the stream name. */
   readonly entityId: string;
@@ -39,6 +39,19 @@ type KnownEvent = EnvelopeOf<RelationshipEvent>;
 
 const selection = eventSelection<RelationshipEvent>(relationshipEventTypes);
 const asKnownEvent = selection.select;
+
+type AccessEvent = UserEvent | GroupEvent;
+
+const accessSelection = eventSelection<AccessEvent>([
+  'UserCreated',
+  'UserDisabled',
+  'UserEnabled',
+  'UserAddedToGroup',
+  'UserRemovedFromGroup',
+  'ApiTokenIssued',
+  'ApiTokenRevoked',
+  'GroupCreated',
+]);
 
 
 export const auditJournalCollection: CollectionDefinition = {
@@ -114,10 +127,57 @@ const knownChanges = (event: KnownEvent): FieldChange[] => {
   }
 };
 
+/**
+ * Users, groups and tokens: who was granted which group or token, by whom (the
+ * entry's actor). A token is named by its id, label and expiry; its hash is
+ * never journaled.
+ */
+const accessChanges = (event: EnvelopeOf<AccessEvent>): FieldChange[] => {
+  switch (event.type) {
+    case 'UserCreated':
+      return creationChanges(event.data, 'userId');
+    case 'GroupCreated':
+      return creationChanges(event.data, 'groupId');
+    case 'UserDisabled':
+      return [{ field: 'disabled', from: false, to: true }, ...(event.data.reason === null ? [] : [{ field: 'reason', from: null, to: event.data.reason }])];
+    case 'UserEnabled':
+      return [{ field: 'disabled', from: true, to: false }];
+    case 'UserAddedToGroup':
+      return [{ field: 'group', from: null, to: event.data.groupCode }];
+    case 'UserRemovedFromGroup':
+      return [{ field: 'group', from: event.data.groupCode, to: null }];
+    case 'ApiTokenIssued': {
+      const { tokenId, label, expiresAt } = event.data;
+      return [
+        { field: 'apiToken', from: null, to: tokenId },
+        ...(label === null ? [] : [{ field: 'apiToken.label', from: null, to: label }]),
+        ...(expiresAt === null ? [] : [{ field: 'apiToken.expiresAt', from: null, to: expiresAt }]),
+      ];
+    }
+    case 'ApiTokenRevoked':
+      return [
+        { field: 'apiToken', from: event.data.tokenId, to: null },
+        ...(event.data.reason === null ? [] : [{ field: 'reason', from: null, to: event.data.reason }]),
+      ];
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+};
+
+const changesOfEvent = (event: EventEnvelope): FieldChange[] => {
+  const known = asKnownEvent(event);
+  if (known !== null) return knownChanges(known);
+  const access = accessSelection.select(event);
+  if (access !== null) return accessChanges(access);
+  // A type this build does not know is still journaled, with the changes it lists if any.
+  return changesOf(event.data);
+};
+
 export const evolveAuditJournal = (doc: AuditEntry | null, event: EventEnvelope): AuditEntry | null => {
   // An entry is the image of one event: a re-delivery of that event changes nothing.
   if (doc !== null) return doc;
-  const known = asKnownEvent(event);
   const { metadata } = event;
   return {
     id: event.eventId,
@@ -130,8 +190,7 @@ export const evolveAuditJournal = (doc: AuditEntry | null, event: EventEnvelope)
     action: event.type,
     entityType: categoryOf(event.streamName),
     entityId: idOf(event.streamName),
-    // A type this build does not know is still journaled, with the changes it lists if any.
-    changes: known === null ? changesOf(event.data) : knownChanges(known),
+    changes: changesOfEvent(event),
     correlationId: metadata.correlationId ?? '',
     causationId: metadata.causationId ?? null,
     source: metadata.source ?? '',

@@ -1,0 +1,58 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Authenticator, bearerToken } from '#security';
+import { AdminBootstrap } from './admin-bootstrap.service.js';
+import { setIdentity, UNAUTHENTICATED_MESSAGE } from './request-identity.js';
+
+/** Routes served without a token: the orchestrator's probes. */
+const isOpenRoute = (route: string | undefined): boolean => route === '/health/live' || route === '/health/ready';
+
+const refusal = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
+
+/**
+ * Every request needs `Authorization: Bearer <token>`, except the health
+ * probes: the check runs on the HTTP request, before Apollo parses, validates
+ * or executes anything, so an unauthenticated client learns nothing — not the
+ * schema, not whether its query is valid. A refusal is HTTP 401 with a
+ * GraphQL-shaped body (code UNAUTHENTICATED) and a `WWW-Authenticate: Bearer`
+ * challenge, as Apollo Server answers an authentication failure raised while
+ * building the context; the message is the same whatever was wrong.
+ */
+@Injectable()
+export class BearerAuthentication implements OnModuleInit {
+  private readonly logger = new Logger('Authentication');
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly authenticator: Authenticator,
+    private readonly bootstrap: AdminBootstrap,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    // Hooks added before the server is ready apply to every route, those Nest registers later included.
+    fastify?.addHook('onRequest', (request, reply) => this.authenticate(request, reply));
+  }
+
+  private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (isOpenRoute(request.routeOptions.url)) return;
+    const authorization = request.headers.authorization;
+    let identity;
+    try {
+      await this.bootstrap.ready;
+      identity = await this.authenticator.authenticate(bearerToken(authorization));
+    } catch (error) {
+      this.logger.error(`checking a token failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      await reply.code(503).header('retry-after', '1').send(refusal('authentication is unavailable; retry shortly', 'SERVICE_UNAVAILABLE'));
+      return;
+    }
+    if (identity !== null) {
+      setIdentity(request, identity);
+      return;
+    }
+    // RFC 6750: a presented token that failed is "invalid_token"; a missing one gets the bare challenge.
+    const challenge = authorization === undefined ? 'Bearer realm="suivi"' : 'Bearer realm="suivi", error="invalid_token"';
+    await reply.code(401).header('www-authenticate', challenge).send(refusal(UNAUTHENTICATED_MESSAGE, 'UNAUTHENTICATED'));
+  }
+}

@@ -1,0 +1,54 @@
+import type { GroupEvent } from '#domain';
+import type { EventEnvelope } from '#event-store';
+import type { CollectionDefinition } from '#read-store';
+import type { Projection } from '../projection.js';
+import { eventSelection } from '../shared/event-selection.js';
+
+/** A group of users and its permission codes. A type alias (not an interface) so it is a `Doc`. */
+export type GroupEntry = {
+  readonly id: string;
+  readonly code: string;
+  readonly name: string;
+  readonly permissions: string[];
+  readonly createdAt: string;
+  readonly version: string;
+  readonly lastPosition: string;
+};
+
+const selection = eventSelection<GroupEvent>(['GroupCreated']);
+
+export const groupsCollection: CollectionDefinition = {
+  name: 'groups',
+  indexes: ['code'],
+};
+
+export const evolveGroups = (doc: GroupEntry | null, envelope: EventEnvelope): GroupEntry | null => {
+  const event = selection.select(envelope);
+  if (event === null) return doc;
+  switch (event.type) {
+    case 'GroupCreated': {
+      const { groupId, code, name, permissions, createdAt } = event.data;
+      return {
+        id: groupId,
+        code,
+        name,
+        permissions: [...permissions],
+        createdAt,
+        version: event.revision.toString(),
+        lastPosition: event.position.toString(),
+      };
+    }
+    default: {
+      const unreachable: never = event.type;
+      return unreachable;
+    }
+  }
+};
+
+export const groupsProjection: Projection<GroupEntry> = {
+  name: 'groups.v1',
+  collection: groupsCollection,
+  canHandle: selection.canHandle,
+  documentId: (envelope) => selection.select(envelope)?.data.groupId ?? null,
+  evolve: evolveGroups,
+};

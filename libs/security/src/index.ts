@@ -1,0 +1,5 @@
+export * from './api-token.js';
+export * from './access-ids.js';
+export * from './authenticator.js';
+export * from './user-administration.js';
+export * from './bootstrap.js';
