@@ -14,7 +14,7 @@ const infrastructure = [
   'fastify',
 ];
 // Exact names: in import patterns (gitignore syntax) a leading # starts a comment.
-const ioLibs = ['#event-store', '#read-store', '#projections', '#platform'];
+const ioLibs = ['#event-store', '#read-store', '#projections', '#platform', '#security'];
 const nodeIo = ['fs', 'net', 'http', 'https', 'child_process', 'worker_threads', 'dgram', 'dns', 'tls', 'crypto', 'os'];
 
 export default tseslint.config(

@@ -8,12 +8,14 @@ data=$(mktemp -d)
 port=${SMOKE_PORT:-39123}
 log="$data/server.log"
 url="http://127.0.0.1:$port"
+# The first administrator's token (first start only; later starts keep the same administrator).
+token=suivi_5e0000000000000000000001_smoke-test-token-not-secret-000000000000000
 pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT
 
 start() {
-  env -u MONGODB_URL -u EVENTSTORE_URL SUIVI_DATA_DIR="$data/store" PORT=$port HOST=127.0.0.1 \
+  env -u MONGODB_URL -u EVENTSTORE_URL SUIVI_DATA_DIR="$data/store" PORT=$port HOST=127.0.0.1 SUIVI_ADMIN_TOKEN="$token" \
     node dist/apps/api/src/main.js >>"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do
@@ -23,7 +25,7 @@ start() {
   echo "server did not become ready; its log:"; cat "$log"; exit 1
 }
 
-gql() { curl -fsS "$url/graphql" -H 'content-type: application/json' "$@"; }
+gql() { curl -fsS "$url/graphql" -H 'content-type: application/json' -H "authorization: Bearer $token" "$@"; }
 
 stop() {
   kill -TERM "$pid"
@@ -35,6 +37,8 @@ stop() {
 }
 
 start
+anonymous=$(curl -sS -o /dev/null -w '%{http_code}' "$url/graphql" -H 'content-type: application/json' -d '{"query":"{ me { id } }"}')
+[ "$anonymous" = 401 ] || { echo "a request without a token got HTTP $anonymous, not 401"; exit 1; }
 reply=$(gql -d '{"query":"mutation { registerThirdParty(input: {name: \"Smoke Test SARL\", kind: COMPANY, roles: [PROSPECT]}) { position thirdParty { id } } }"}')
 position=$(node -e 'const r=JSON.parse(process.argv[1]); if (!r.data) { console.error(JSON.stringify(r)); process.exit(1) } console.log(r.data.registerThirdParty.position)' "$reply")
 listed=$(gql -H "x-suivi-consistent-with: $position" -d '{"query":"{ thirdParties(first: 5) { totalCount edges { node { name } } } }"}')

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { e2eBackends, SuiviApp } from './support/suivi-app.js';
+import { ADMIN_USER_ID, e2eBackends, SuiviApp } from './support/suivi-app.js';
 import { EXCHANGE_FIELDS, SuiviClient, TIMELINE_FIELDS, type Connection, type Json } from './support/suivi-client.js';
 
 const LIST = `query($first: Int, $after: String, $filter: ExchangeFilter) {
@@ -137,7 +137,7 @@ describe.each(e2eBackends())('exchanges, home page widgets and notes (%s)', (_la
 
   it('adds notes to a third party and to a contact; they show on both timelines', async () => {
     const { note } = await client.must('addNote', { thirdPartyId: garage, contactId: anne, text: 'Prefers calls after 5 pm' });
-    expect(note).toMatchObject({ thirdPartyId: garage, contactId: anne, text: 'Prefers calls after 5 pm', author: { id: 'anonymous' } });
+    expect(note).toMatchObject({ thirdPartyId: garage, contactId: anne, text: 'Prefers calls after 5 pm', author: { id: ADMIN_USER_ID } });
 
     const ofGarage = (await client.read<{ timeline: Connection }>(TIMELINE, { thirdPartyId: garage })).timeline;
     expect(ofGarage.edges[0]!.node).toMatchObject({ kind: 'NOTE_ADDED', noteId: note.id });

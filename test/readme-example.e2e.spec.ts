@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { e2eBackends, SuiviApp, type GraphQLResponse } from './support/suivi-app.js';
+import { ADMIN_USER_ID, e2eBackends, SuiviApp, type GraphQLResponse } from './support/suivi-app.js';
 
 const SECTION = "## A day in a salesperson's life";
 
@@ -76,6 +76,18 @@ describe.each(e2eBackends())("the README's day in a salesperson's life runs as w
     const upcoming = last<{ edges: { node: { status: string } }[] }>('upcomingContacts');
     expect(upcoming.edges.map((e) => e.node.status)).toEqual(['TO_DO']);
     const journal = last<{ edges: { node: { action: string; actor: { id: string } } }[] }>('auditJournal');
-    expect(journal.edges[0]!.node).toMatchObject({ action: 'ProspectConverted', actor: { id: 'anonymous' } });
+    expect(journal.edges[0]!.node).toMatchObject({ action: 'ProspectConverted', actor: { id: ADMIN_USER_ID } });
+  });
+
+  it('answers with the ids and positions the README shows', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const first = <T>(field: string): T => results.find((result) => result.data?.[field] !== undefined)!.data![field] as T;
+    const registered = first<{ position: string; thirdParty: { id: string } }>('registerThirdParty');
+    expect(readme).toContain(`{ "data": { "registerThirdParty": { "position": "${registered.position}", "thirdParty": {`);
+    expect(readme).toContain(`"id": "${registered.thirdParty.id}", "name": "Boulangerie Martin"`);
+    const converted = first<{ position: string }>('convertProspect');
+    expect(readme).toContain(`{ "data": { "convertProspect": { "position": "${converted.position}", "thirdParty": {`);
+    expect(readme).toContain(`-H 'x-suivi-consistent-with: ${converted.position}'`);
+    expect(readme).toContain(`"actor": { "id": "${ADMIN_USER_ID}" }`);
   });
 });

@@ -6,6 +6,7 @@ import { loadConfig } from '#platform';
 import { APP_FILTER } from '@nestjs/core';
 import { formatError } from './graphql/errors.js';
 import { GraphQLErrorFilter } from './graphql/graphql-error.filter.js';
+import { graphqlHardening } from './graphql/hardening.js';
 import { HealthController } from './health/health.controller.js';
 import { InfrastructureModule } from './infrastructure/infrastructure.module.js';
 import { AuditJournalModule } from './audit-journal/audit-journal.module.js';
@@ -14,15 +15,26 @@ import { ExchangeModule } from './exchange/exchange.module.js';
 import { NoteModule } from './note/note.module.js';
 import { ThirdPartyModule } from './third-party/third-party.module.js';
 import { TimelineModule } from './timeline/timeline.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { UsersModule } from './users/users.module.js';
 
 /** Every GraphQL feature module; schema-sdl.ts lists their resolvers for the printed contract. */
-export const featureModules = [ThirdPartyModule, ContactModule, ExchangeModule, NoteModule, TimelineModule, AuditJournalModule];
+export const featureModules = [
+  AuthModule,
+  ThirdPartyModule,
+  ContactModule,
+  ExchangeModule,
+  NoteModule,
+  TimelineModule,
+  AuditJournalModule,
+  UsersModule,
+];
 
 @Module({})
 export class AppModule {
   /** `extra` lets the embedded start add the projection worker to the same process. */
   static register(extra: DynamicModule['imports'] = []): DynamicModule {
-    const production = loadConfig().production;
+    const { production, limits } = loadConfig();
     return {
       module: AppModule,
       imports: [
@@ -33,8 +45,8 @@ export class AppModule {
           path: '/graphql',
           autoSchemaFile: true,
           sortSchema: true,
-          introspection: true,
           includeStacktraceInErrorResponses: !production,
+          ...graphqlHardening(limits, production),
           formatError: formatError(production),
         }),
         ...featureModules,

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { describeStores, loadConfig } from '#platform';
 import { ProjectionWorkerModule } from '../../worker/src/projection-worker.module.js';
 import { AppModule } from './app.module.js';
+import { applyRateLimit, createHttpAdapter } from './http/http-hardening.js';
 import { installGracefulShutdown } from './shutdown.js';
 
 /**
@@ -15,10 +16,11 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const logger = new Logger('Suivi');
   const extra = config.worker === 'inline' ? [ProjectionWorkerModule] : [];
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(extra), new FastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(extra), createHttpAdapter(config), {
     bufferLogs: false,
   });
   installGracefulShutdown(app, logger);
+  await applyRateLimit(app, config.limits);
   await app.listen(config.port, config.host);
   const url = await app.getUrl();
   logger.log(`GraphQL at ${url.replace('[::1]', 'localhost')}/graphql — ${describeStores(config)}; worker ${config.worker}`);

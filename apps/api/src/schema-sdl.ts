@@ -7,6 +7,7 @@ import { ExchangeResolver } from './exchange/exchange.resolver.js';
 import { NoteResolver } from './note/note.resolver.js';
 import { ThirdPartyResolver } from './third-party/third-party.resolver.js';
 import { ContactTimelineResolver, ThirdPartyTimelineResolver, TimelineResolver } from './timeline/timeline.resolver.js';
+import { UsersResolver } from './users/users.resolver.js';
 
 /** Every resolver class of the API: the contract is generated from these. */
 export const resolvers = [
@@ -19,6 +20,7 @@ export const resolvers = [
   ThirdPartyTimelineResolver,
   ContactTimelineResolver,
   AuditJournalResolver,
+  UsersResolver,
 ];
 
 /** The GraphQL contract as the code defines it, sorted like the running server's. */

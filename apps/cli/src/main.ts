@@ -5,6 +5,8 @@ import type { EventStore } from '#event-store';
 import type { ReadStore } from '#read-store';
 import { createCodec, describeStores, loadConfig, openEventStore, openReadStore, systemClock } from '#platform';
 import { ProjectionRunner, projections, UnknownProjection } from '#projections';
+import { registerAccessCommands } from './access.commands.js';
+import { registerAuditCommands } from './audit.commands.js';
 
 /**
  * `suivi`: operator commands. They open the stores the same way the server does
@@ -128,6 +130,9 @@ projectionsCommand
       process.stdout.write(`replayed ${name} position ${position}\n`);
     }),
   );
+
+registerAccessCommands(program);
+registerAuditCommands(program);
 
 program.exitOverride();
 try {

@@ -16,7 +16,39 @@ export interface SuiviConfig {
   readonly production: boolean;
   /** JSON file of contact modes, exchange subjects and custom fields; null: the defaults. */
   readonly catalogueFile: string | null;
+  readonly limits: ApiLimits;
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (rate
+   * limits, logs): false (none), true (any), a hop count, or addresses/CIDRs.
+   */
+  readonly trustProxy: boolean | number | string;
+  /** SUIVI_ADMIN_TOKEN: the first administrator's token, used on first start only; null: one is drawn and logged. */
+  readonly adminToken: string | null;
+  /** How long a verified API token is remembered before its slow hash is checked again; 0: never remembered. */
+  readonly authCacheTtlMs: number;
 }
+
+/** What one client may ask of the API: GraphQL document limits, body size, request rate. */
+export interface ApiLimits {
+  readonly maxDepth: number;
+  readonly maxCost: number;
+  readonly maxAliases: number;
+  readonly maxDirectives: number;
+  readonly maxTokens: number;
+  readonly bodyLimitBytes: number;
+  /** Requests per minute per bearer token (or per client address without one); 0: no limit. */
+  readonly rateLimitPerMinute: number;
+}
+
+export const DEFAULT_API_LIMITS: ApiLimits = {
+  maxDepth: 10,
+  maxCost: 20_000,
+  maxAliases: 15,
+  maxDirectives: 50,
+  maxTokens: 2_000,
+  bodyLimitBytes: 1_048_576,
+  rateLimitPerMinute: 600,
+};
 
 export class ConfigError extends Error {
   constructor(variable: string, message: string) {
@@ -56,5 +88,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SuiviConfig {
     worker: oneOf('SUIVI_WORKER', env['SUIVI_WORKER'], ['inline', 'off'] as const, 'inline'),
     production: env['NODE_ENV'] === 'production',
     catalogueFile: env['SUIVI_CATALOGUE_FILE'] ? path.resolve(env['SUIVI_CATALOGUE_FILE']) : null,
+    limits: loadLimits(env),
+    trustProxy: trustProxy(env['SUIVI_TRUST_PROXY']),
+    adminToken: env['SUIVI_ADMIN_TOKEN'] || null,
+    authCacheTtlMs: authCacheTtlMs(env['SUIVI_AUTH_CACHE_TTL_SECONDS']),
+  };
+}
+
+const AUTH_CACHE_TTL_MAX_SECONDS = 3600;
+
+function authCacheTtlMs(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 60_000;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > AUTH_CACHE_TTL_MAX_SECONDS) {
+    throw new ConfigError('SUIVI_AUTH_CACHE_TTL_SECONDS', `must be an integer between 0 and ${AUTH_CACHE_TTL_MAX_SECONDS} (got "${raw}")`);
+  }
+  return seconds * 1000;
+}
+
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw.toLowerCase() === 'false') return false;
+  if (raw.toLowerCase() === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+const integer = (env: NodeJS.ProcessEnv, variable: string, fallback: number, min: number): number => {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min) throw new ConfigError(variable, `must be an integer ≥ ${min} (got "${raw}")`);
+  return value;
+};
+
+function loadLimits(env: NodeJS.ProcessEnv): ApiLimits {
+  const d = DEFAULT_API_LIMITS;
+  return {
+    maxDepth: integer(env, 'SUIVI_GRAPHQL_MAX_DEPTH', d.maxDepth, 1),
+    maxCost: integer(env, 'SUIVI_GRAPHQL_MAX_COST', d.maxCost, 1),
+    maxAliases: integer(env, 'SUIVI_GRAPHQL_MAX_ALIASES', d.maxAliases, 0),
+    maxDirectives: integer(env, 'SUIVI_GRAPHQL_MAX_DIRECTIVES', d.maxDirectives, 0),
+    maxTokens: integer(env, 'SUIVI_GRAPHQL_MAX_TOKENS', d.maxTokens, 1),
+    bodyLimitBytes: integer(env, 'SUIVI_BODY_LIMIT_BYTES', d.bodyLimitBytes, 1024),
+    rateLimitPerMinute: integer(env, 'SUIVI_RATE_LIMIT_PER_MINUTE', d.rateLimitPerMinute, 0),
   };
 }

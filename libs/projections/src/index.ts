@@ -1,4 +1,4 @@
-export type { Projection, EnvelopeOf } from './projection.js';
+export type { Projection, ProjectionChain, EnvelopeOf } from './projection.js';
 export { projections } from './projection-list.js';
 export {
   directoryProjection,
@@ -66,6 +66,33 @@ export {
   type AuditJournalListArgs,
   type AuditJournalPage,
 } from './audit-journal/audit-journal.queries.js';
+export {
+  usersProjection,
+  usersCollection,
+  evolveUsers,
+  type UserEntry,
+  type ApiTokenEntry,
+} from './users/users.projection.js';
+export { groupsProjection, groupsCollection, evolveGroups, type GroupEntry } from './users/groups.projection.js';
+export { UserQueries, GroupQueries, type UserListArgs } from './users/users.queries.js';
+export {
+  auditChainProjection,
+  auditChainCollection,
+  auditEntryOf,
+  chainHash,
+  linkOf,
+  GENESIS_HASH,
+  type AuditChainLink,
+} from './audit-chain/audit-chain.projection.js';
+export { AuditChainQueries } from './audit-chain/audit-chain.queries.js';
+export {
+  verifyAuditJournal,
+  type AuditAnchor,
+  type AuditChainBreak,
+  type AuditJournalVerification,
+  type VerifyAuditJournalOptions,
+} from './audit-chain/audit-chain.verification.js';
+export { canonicalJson } from './audit-chain/canonical-json.js';
 export { CONFIDENTIAL_PLACEHOLDER, redactChanges, redactConfidential } from './shared/confidential-redaction.js';
 export {
   ProjectionRunner,

@@ -3,6 +3,9 @@ import { contactsProjection } from './contacts/contacts.projection.js';
 import { exchangesProjection } from './exchanges/exchanges.projection.js';
 import { timelineProjection } from './timeline/timeline.projection.js';
 import { auditJournalProjection } from './audit-journal/audit-journal.projection.js';
+import { auditChainProjection } from './audit-chain/audit-chain.projection.js';
+import { usersProjection } from './users/users.projection.js';
+import { groupsProjection } from './users/groups.projection.js';
 import type { Projection } from './projection.js';
 
 /** Every read model of Suivi, in the order the worker starts them. */
@@ -12,4 +15,7 @@ export const projections: readonly Projection[] = [
   exchangesProjection,
   timelineProjection,
   auditJournalProjection,
+  auditChainProjection,
+  usersProjection,
+  groupsProjection,
 ];

@@ -47,11 +47,14 @@ export function toGraphQLError(error: unknown, fieldPrefix = ''): GraphQLError |
 
 /**
  * Last line of defence: errors that were not mapped are internal; in
- * production their message and stack never reach the client.
+ * production their message and stack never reach the client, nor do
+ * graphql-js's "Did you mean …?" hints, which spell out the schema to a
+ * client that introspection is closed to.
  */
 export const formatError =
   (production: boolean) =>
-  (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+  (received: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const formatted = production ? withoutSuggestions(received) : received;
     // Resolvers' errors are mapped by GraphQLErrorFilter; this catches what escapes it.
     const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
     const mapped = toGraphQLError(original);
@@ -69,6 +72,14 @@ export const formatError =
     }
     return formatted;
   };
+
+/** Every wording graphql-js 16 uses ends the same way: `Did you mean "a" or "b"?`, `Did you mean the enum value "A"?`. */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+const withoutSuggestions = (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+  const message = formatted.message.replace(SUGGESTION, '');
+  return message === formatted.message ? formatted : { ...formatted, message };
+};
 
 const withoutStacktrace = (formatted: GraphQLFormattedError): GraphQLFormattedError => {
   const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
