@@ -454,6 +454,13 @@ class SqliteAllSubscription implements AllSubscription {
         return { done: false, value: event };
       }
       if (this.store.isClosed) break;
+      if (this.page.length > 0) {
+        // Reads are synchronous and a consumer that keeps up never waits, so a
+        // catch-up would otherwise hold the event loop (timers, the HTTP server
+        // of the same process, its health probes) until it reached the head.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.closed || this.store.isClosed) break;
+      }
       const next = this.store.readAllNow(this.cursor, this.batchSize);
       if (next.events.length > 0) {
         this.page = next.events;
