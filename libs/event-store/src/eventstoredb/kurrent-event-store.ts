@@ -40,6 +40,7 @@ import {
   type SubscribeOptions,
 } from '../event-store.port.js';
 import { NothingToAppend } from '../sqlite/append-errors.js';
+import { SerialSubscription } from '../serial-subscription.js';
 
 /** Servers answer with this when a stream read carries no log position (servers older than 22.6). */
 const NO_POSITION = 0xffffffffffffffffn;
@@ -309,11 +310,10 @@ function translate(error: unknown, streamName: string, expected: ExpectedRevisio
  * `batchSize` events (backpressure), so each next() hands over one event and
  * next() calls are chained so deliveries never overlap.
  */
-class KurrentAllSubscription implements AllSubscription {
+class KurrentAllSubscription extends SerialSubscription {
   private source: AllStreamSubscription | null = null;
   private iterator: AsyncIterator<AllStreamResolvedEvent> | null = null;
   private closed = false;
-  private chain: Promise<unknown> = Promise.resolve();
   private readonly closedSignal: Promise<IteratorResult<StoredEvent>>;
   private signalClosed: () => void = () => undefined;
 
@@ -323,27 +323,13 @@ class KurrentAllSubscription implements AllSubscription {
     private readonly batchSize: number,
     private readonly onClose: (subscription: KurrentAllSubscription) => void,
   ) {
+    super();
     this.closedSignal = new Promise((resolve) => {
       this.signalClosed = () => resolve({ done: true, value: undefined });
     });
   }
 
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  next(): Promise<IteratorResult<StoredEvent>> {
-    const result = this.chain.then(() => this.pull());
-    this.chain = result.catch(() => undefined);
-    return result;
-  }
-
-  async return(): Promise<IteratorResult<StoredEvent>> {
-    await this.close();
-    return { done: true, value: undefined };
-  }
-
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.signalClosed();
@@ -355,7 +341,7 @@ class KurrentAllSubscription implements AllSubscription {
     }
   }
 
-  private async pull(): Promise<IteratorResult<StoredEvent>> {
+  protected async pull(): Promise<IteratorResult<StoredEvent>> {
     while (!this.closed) {
       this.iterator ??= this.open();
       const next = this.iterator.next();

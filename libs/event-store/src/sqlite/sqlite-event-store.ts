@@ -17,6 +17,7 @@ import {
   type SubscribeOptions,
 } from '../event-store.port.js';
 import { DuplicateEventId, NothingToAppend } from './append-errors.js';
+import { SerialSubscription } from '../serial-subscription.js';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file; its directory is created when missing. */
@@ -408,11 +409,10 @@ function unavailable(error: unknown, file: string, busyTimeoutMs: number): Event
  * for an append through the same store (immediate) or the poll timer (appends from
  * other connections). next() calls are chained, so deliveries never overlap.
  */
-class SqliteAllSubscription implements AllSubscription {
+class SqliteAllSubscription extends SerialSubscription {
   private page: StoredEvent[] = [];
   private index = 0;
   private closed = false;
-  private chain: Promise<unknown> = Promise.resolve();
   private wakeUp: (() => void) | null = null;
 
   constructor(
@@ -420,24 +420,11 @@ class SqliteAllSubscription implements AllSubscription {
     private cursor: bigint | null,
     private readonly batchSize: number,
     private readonly pollIntervalMs: number,
-  ) {}
-
-  [Symbol.asyncIterator](): this {
-    return this;
+  ) {
+    super();
   }
 
-  next(): Promise<IteratorResult<StoredEvent>> {
-    const result = this.chain.then(() => this.pull());
-    this.chain = result.catch(() => undefined);
-    return result;
-  }
-
-  async return(): Promise<IteratorResult<StoredEvent>> {
-    await this.close();
-    return { done: true, value: undefined };
-  }
-
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.page = [];
@@ -445,7 +432,7 @@ class SqliteAllSubscription implements AllSubscription {
     this.wakeUp?.();
   }
 
-  private async pull(): Promise<IteratorResult<StoredEvent>> {
+  protected async pull(): Promise<IteratorResult<StoredEvent>> {
     while (!this.closed) {
       const event = this.page[this.index];
       if (event) {
