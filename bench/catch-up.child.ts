@@ -1,15 +1,15 @@
 import { SqliteEventStore } from '#event-store';
-import { createCodec } from '#platform';
 import { ProjectionRunner } from '#projections';
 import { SqliteReadStore } from '#read-store';
+import { openBenchCodec } from './support/bench-codec.js';
 
 /**
  * Child process of the catch-up figure: runs every projection from its
  * checkpoint to the head of the log, then reports how long that took. A child,
  * because a catch-up on SQLite never yields to the event loop's timers (every
  * read and write is synchronous), so only another process can stop it after a
- * time budget. Arguments: events file, read-store file, batch size ('default'
- * for the worker's).
+ * time budget. Arguments: events file (its keys.sqlite beside it), read-store
+ * file, batch size ('default' for the worker's).
  */
 export interface CatchUpReport {
   readonly seconds: number;
@@ -20,11 +20,12 @@ const [eventsFile, readFile, batch] = process.argv.slice(2);
 if (!eventsFile || !readFile) throw new Error('usage: catch-up.child.js <events.sqlite> <read.sqlite> <batchSize|default>');
 const store = SqliteEventStore.open({ file: eventsFile });
 const readStore = SqliteReadStore.open({ file: readFile });
+const codec = openBenchCodec(eventsFile);
 const silent = { log: () => undefined, warn: (message: string) => process.stderr.write(`${message}\n`), error: (message: string) => process.stderr.write(`${message}\n`) };
 const runner = new ProjectionRunner({
   store,
   readStore,
-  codec: createCodec(),
+  codec,
   logger: silent,
   ...(batch && batch !== 'default' ? { batchSize: Number(batch) } : {}),
 });
@@ -36,4 +37,5 @@ const report: CatchUpReport = { seconds: (performance.now() - startedAt) / 1000,
 await runner.stop();
 await store.close();
 await readStore.close();
+await codec.close();
 if (process.send) process.send(report, () => process.exit(0));

@@ -34,7 +34,11 @@ export async function loadDataSet(
       causationId: context.causationId,
       source: context.source,
     };
-    const encoded = write.events.map((event) => codec.encode(event, metadata, ids.next()));
+    const encoded = await codec.encodeAll(
+      write.events,
+      metadata,
+      write.events.map(() => ids.next()),
+    );
     await store.append(write.streamName, encoded, write.expectedRevision === -1 ? 'no_stream' : BigInt(write.expectedRevision));
     events += encoded.length;
     appends += 1;

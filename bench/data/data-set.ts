@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SqliteEventStore, type IdGenerator } from '#event-store';
-import { createCodec } from '#platform';
+import { KEY_STORE_FILE } from '#platform';
 import type { BenchOptions } from '../bench-options.js';
+import { openBenchCodec } from '../support/bench-codec.js';
 import { SeededRandom } from '../support/seeded-random.js';
 import { cacheKeys, cachedEntry, copyFiles, storeEntry, type CacheKeys } from './data-set.cache.js';
 import { DataSetGenerator, type DataSetWorld } from './data-set.generator.js';
@@ -10,6 +11,8 @@ import { loadDataSet, type LoadResult } from './data-set.loader.js';
 
 export const EVENTS_FILE = 'events.sqlite';
 export const READ_FILE = 'read.sqlite';
+/** The data subjects' keys the log's personal data is encrypted with: part of the data set. */
+export const KEYS_FILE = KEY_STORE_FILE;
 const WORLD_FILE = 'world.json';
 
 export interface PreparedDataSet {
@@ -45,7 +48,7 @@ export async function prepareDataSet(options: BenchOptions, dir: string, log: (l
   const eventsFile = path.join(dir, EVENTS_FILE);
   const readFile = path.join(dir, READ_FILE);
   const worldFile = path.join(dir, WORLD_FILE);
-  if (options.reuse !== null && fs.existsSync(worldFile) && fs.existsSync(eventsFile)) {
+  if (options.reuse !== null && fs.existsSync(worldFile) && fs.existsSync(eventsFile) && fs.existsSync(path.join(dir, KEYS_FILE))) {
     const saved = JSON.parse(fs.readFileSync(worldFile, 'utf8')) as WorldFile;
     if (saved.mode === options.mode && saved.seed === options.seed) {
       log(`reusing the data set in ${dir} (${saved.world.events.toLocaleString('en-US')} events)`);
@@ -57,9 +60,9 @@ export async function prepareDataSet(options: BenchOptions, dir: string, log: (l
   for (const file of fs.readdirSync(dir)) fs.rmSync(path.join(dir, file), { recursive: true, force: true });
 
   const cache = options.cache ? cacheKeys(options.mode, options.seed) : null;
-  const cached = cache === null ? null : cachedEntry(cache.events, [EVENTS_FILE, WORLD_FILE]);
+  const cached = cache === null ? null : cachedEntry(cache.events, [EVENTS_FILE, KEYS_FILE, WORLD_FILE]);
   if (cache !== null && cached !== null) {
-    copyFiles(cached, dir, [EVENTS_FILE, WORLD_FILE]);
+    copyFiles(cached, dir, [EVENTS_FILE, KEYS_FILE, WORLD_FILE]);
     const saved = JSON.parse(fs.readFileSync(worldFile, 'utf8')) as WorldFile;
     log(`the generated log of this build and seed is cached: copied ${saved.world.events.toLocaleString('en-US')} events from ${cached}`);
     return { dir, eventsFile, readFile, world: saved.world, load: null, cache, origin: 'cache' };
@@ -72,17 +75,19 @@ export async function prepareDataSet(options: BenchOptions, dir: string, log: (l
   );
   const generator = new DataSetGenerator(size, options.seed);
   const store = SqliteEventStore.open({ file: eventsFile, durability: 'normal' });
+  const codec = openBenchCodec(eventsFile);
   let load: LoadResult;
   try {
-    load = await loadDataSet(store, createCodec(), generator, seededIds(`${options.seed}:events`), (events) =>
+    load = await loadDataSet(store, codec, generator, seededIds(`${options.seed}:events`), (events) =>
       log(`  ${events.toLocaleString('en-US')} events`),
     );
   } finally {
     await store.close();
+    await codec.close();
   }
   const world = generator.world();
   fs.writeFileSync(worldFile, JSON.stringify({ mode: options.mode, seed: options.seed, world } satisfies WorldFile));
-  if (cache !== null) storeEntry(cache.events, dir, [EVENTS_FILE, WORLD_FILE]);
+  if (cache !== null) storeEntry(cache.events, dir, [EVENTS_FILE, KEYS_FILE, WORLD_FILE]);
   log(
     `  ${load.events.toLocaleString('en-US')} events in ${(load.durationMs / 1000).toFixed(1)} s; largest account: ` +
       `${world.largestAccounts[0]?.timelineEntries.toLocaleString('en-US') ?? 0} timeline entries`,

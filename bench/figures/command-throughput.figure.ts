@@ -1,8 +1,8 @@
 import { exchangeDecider, exchangeStatuses, streams, type ChangeExchangeStatus } from '#domain';
 import { handleCommand, SqliteEventStore } from '#event-store';
-import { createCodec } from '#platform';
 import { logExchangeCommands } from '../data/bench-commands.js';
 import { seededIds } from '../data/data-set.js';
+import { openBenchCodec } from '../support/bench-codec.js';
 import type { BenchContext } from '../support/bench-context.js';
 import { measured, perSecond, type FigureResult, type FigureSpec } from '../support/bench-report.js';
 import { formatNumber, median } from '../support/stats.js';
@@ -36,7 +36,7 @@ export async function measureCommandThroughput(ctx: BenchContext, durability: 'n
   const spec = durability === 'normal' ? commandsNormal : commandsFull;
   const { sizes, seed } = ctx.options;
   const store = SqliteEventStore.open({ file: ctx.data.eventsFile, durability });
-  const codec = createCodec();
+  const codec = openBenchCodec(ctx.data.eventsFile);
   const deps = { store, codec, ids: seededIds(`${seed}:${durability}:ids`) };
   const rates: number[] = [];
   const existingRates: number[] = [];
@@ -81,5 +81,6 @@ export async function measureCommandThroughput(ctx: BenchContext, durability: 'n
     });
   } finally {
     await store.close();
+    await codec.close();
   }
 }

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { exchangeDecider, streams } from '#domain';
 import { handleCommand, SqliteEventStore, type NewEvent } from '#event-store';
-import { createCodec } from '#platform';
 import { logExchangeCommands } from '../data/bench-commands.js';
 import { seededIds } from '../data/data-set.js';
+import { openBenchCodec } from '../support/bench-codec.js';
 import type { BenchContext } from '../support/bench-context.js';
 import { measured, withoutValue, type FigureResult, type FigureSpec } from '../support/bench-report.js';
 import { formatNumber, median } from '../support/stats.js';
@@ -91,11 +91,13 @@ export async function measurePeer(ctx: BenchContext): Promise<FigureResult[]> {
   const dir = path.join(ctx.runDir, 'peer');
   fs.mkdirSync(dir, { recursive: true });
   const { sizes, seed } = ctx.options;
-  const codec = createCodec();
+  const codec = openBenchCodec(ctx.data.eventsFile);
 
-  const encodedCommands = (run: string) => {
+  const encodedCommands = async (run: string) => {
     const ids = seededIds(`${seed}:peer:${run}:ids`);
-    return logExchangeCommands(ctx.data.world, sizes.peerAppends, `${seed}:peer:${run}`).map(({ command, context }) => {
+    const commands = logExchangeCommands(ctx.data.world, sizes.peerAppends, `${seed}:peer:${run}`);
+    const workload: { streamName: string; events: NewEvent[] }[] = [];
+    for (const { command, context } of commands) {
       const events = exchangeDecider.decide(command, exchangeDecider.initialState(), context);
       const metadata = {
         actorId: context.actorId,
@@ -105,8 +107,16 @@ export async function measurePeer(ctx: BenchContext): Promise<FigureResult[]> {
         causationId: context.causationId,
         source: context.source,
       };
-      return { streamName: streams.exchange(command.data.exchangeId), events: events.map((event) => codec.encode(event, metadata, ids.next())) };
-    });
+      workload.push({
+        streamName: streams.exchange(command.data.exchangeId),
+        events: await codec.encodeAll(
+          events,
+          metadata,
+          events.map(() => ids.next()),
+        ),
+      });
+    }
+    return workload;
   };
 
   const ours = SqliteEventStore.open({ file: path.join(dir, 'suivi-append.sqlite'), durability: 'normal' });
@@ -118,7 +128,7 @@ export async function measurePeer(ctx: BenchContext): Promise<FigureResult[]> {
   try {
     for (let run = 0; run < sizes.runs; run++) {
       // Alternate which store goes first, so neither always runs on a warmer machine.
-      const workloads = [encodedCommands(`run${run}a`), encodedCommands(`run${run}b`)] as const;
+      const workloads = [await encodedCommands(`run${run}a`), await encodedCommands(`run${run}b`)] as const;
       const appendOurs = async (workload: (typeof workloads)[number]) => {
         const startedAt = performance.now();
         for (const { streamName, events } of workload) await ours.append(streamName, events, 'no_stream');
@@ -152,7 +162,7 @@ export async function measurePeer(ctx: BenchContext): Promise<FigureResult[]> {
     }
     const asShipped = await openPeer(peer, path.join(dir, 'emmett-default.sqlite'), 'FULL');
     try {
-      const workload = encodedCommands('default').slice(0, Math.max(10, Math.floor(sizes.peerAppends / 3)));
+      const workload = (await encodedCommands('default')).slice(0, Math.max(10, Math.floor(sizes.peerAppends / 3)));
       const startedAt = performance.now();
       for (const { streamName, events } of workload) {
         await asShipped.store.appendToStream(streamName, events.map(asPeerEvent), { expectedStreamVersion: peer.streamDoesNotExist });
@@ -163,6 +173,7 @@ export async function measurePeer(ctx: BenchContext): Promise<FigureResult[]> {
     }
   } finally {
     await ours.close();
+    await codec.close();
     theirs.connection.close();
   }
   const appendRatio = median(oursRates) / median(theirRates);

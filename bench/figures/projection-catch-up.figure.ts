@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
 import { SqliteEventStore } from '#event-store';
-import { createCodec } from '#platform';
 import { ProjectionRunner, projections } from '#projections';
 import { MongoReadStore, type ReadStore } from '#read-store';
+import { openBenchCodec } from '../support/bench-codec.js';
 import { quietLogger, type BenchContext } from '../support/bench-context.js';
 import type { CatchUpReport } from '../catch-up.child.js';
 import { cachedEntry, copyFiles, storeEntry } from '../data/data-set.cache.js';
@@ -179,7 +179,8 @@ interface CatchUp {
 
 async function catchUp(ctx: BenchContext, readStore: ReadStore, budgetMs: number | null): Promise<CatchUp> {
   const store = SqliteEventStore.open({ file: ctx.data.eventsFile });
-  const runner = new ProjectionRunner({ store, readStore, codec: createCodec(), logger: quietLogger(ctx.log) });
+  const codec = openBenchCodec(ctx.data.eventsFile);
+  const runner = new ProjectionRunner({ store, readStore, codec, logger: quietLogger(ctx.log) });
   try {
     const head = (await store.headPosition()) ?? 0n;
     const startedAt = performance.now();
@@ -202,6 +203,7 @@ async function catchUp(ctx: BenchContext, readStore: ReadStore, budgetMs: number
   } finally {
     await runner.stop();
     await store.close();
+    await codec.close();
   }
 }
 

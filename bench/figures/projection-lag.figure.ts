@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exchangeDecider, streams } from '#domain';
 import { handleCommand, SqliteEventStore } from '#event-store';
-import { createCodec } from '#platform';
 import { ProjectionRunner } from '#projections';
 import { SqliteReadStore } from '#read-store';
 import { logExchangeCommands } from '../data/bench-commands.js';
 import { seededIds } from '../data/data-set.js';
+import { openBenchCodec } from '../support/bench-codec.js';
 import { quietLogger, type BenchContext } from '../support/bench-context.js';
 import { measured, ms, type FigureResult, type FigureSpec } from '../support/bench-report.js';
 import { formatNumber, percentile } from '../support/stats.js';
@@ -31,7 +31,7 @@ const RATE = 1_000;
 export async function measureLag(ctx: BenchContext): Promise<FigureResult> {
   const store = SqliteEventStore.open({ file: ctx.data.eventsFile });
   const readStore = SqliteReadStore.open({ file: ctx.data.readFile });
-  const codec = createCodec();
+  const codec = openBenchCodec(ctx.data.eventsFile);
   const runner = new ProjectionRunner({ store, readStore, codec, logger: quietLogger(ctx.log) });
   try {
     await runner.start();
@@ -74,5 +74,6 @@ export async function measureLag(ctx: BenchContext): Promise<FigureResult> {
     await runner.stop();
     await store.close();
     await readStore.close();
+    await codec.close();
   }
 }

@@ -1,5 +1,5 @@
 import { SqliteEventStore } from '#event-store';
-import { createCodec } from '#platform';
+import { openBenchCodec } from '../support/bench-codec.js';
 import type { BenchContext } from '../support/bench-context.js';
 import { measured, type FigureResult, type FigureSpec } from '../support/bench-report.js';
 import { formatNumber, median } from '../support/stats.js';
@@ -17,12 +17,12 @@ const PAGE = 1_000;
 
 /**
  * What an analyst's replay does: read the whole log in order, in pages, and
- * decode every event through the codec (schema versions, upcasting), counting
- * by type so that nothing is optimised away.
+ * decode every event through the codec (subject keys, decryption, schema
+ * versions, upcasting), counting by type so that nothing is optimised away.
  */
 export async function measureReplay(ctx: BenchContext): Promise<FigureResult> {
   const store = SqliteEventStore.open({ file: ctx.data.eventsFile, readonly: true });
-  const codec = createCodec();
+  const codec = openBenchCodec(ctx.data.eventsFile);
   const seconds: number[] = [];
   let events = 0;
   try {
@@ -33,8 +33,7 @@ export async function measureReplay(ctx: BenchContext): Promise<FigureResult> {
       events = 0;
       for (;;) {
         const page = await store.readAll({ after, maxCount: PAGE });
-        for (const stored of page.events) {
-          const envelope = codec.decode(stored);
+        for (const envelope of await codec.decodeAll(page.events)) {
           byType.set(envelope.type, (byType.get(envelope.type) ?? 0) + 1);
         }
         events += page.events.length;
@@ -46,6 +45,7 @@ export async function measureReplay(ctx: BenchContext): Promise<FigureResult> {
     }
   } finally {
     await store.close();
+    await codec.close();
   }
   const value = median(seconds);
   return measured(

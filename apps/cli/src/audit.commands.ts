@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { EventCodec, EventStore } from '#event-store';
-import { createCodec, describeStores, loadConfig, openEventStore, openReadStore } from '#platform';
+import { openCodec, describeStores, loadConfig, openEventStore, openReadStore } from '#platform';
 import { verifyAuditJournal, type AuditAnchor } from '#projections';
 import type { ReadStore } from '#read-store';
 
@@ -103,9 +103,11 @@ export async function withAuditSession<T>(work: (session: AuditSession) => Promi
   const config = loadConfig();
   const store = openEventStore(config);
   const readStore = await openReadStore(config);
+  const codec = await openCodec(config);
   try {
-    return await work({ store, readStore, codec: createCodec() });
+    return await work({ store, readStore, codec });
   } finally {
+    await codec.close();
     await readStore.close();
     await store.close();
   }

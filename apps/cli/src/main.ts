@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
 import type { EventStore } from '#event-store';
 import type { ReadStore } from '#read-store';
-import { createCodec, describeStores, loadConfig, openEventStore, openReadStore, systemClock } from '#platform';
+import { openCodec, describeStores, loadConfig, openEventStore, openReadStore, systemClock } from '#platform';
 import { ProjectionRunner, projections, UnknownProjection } from '#projections';
 import { registerAccessCommands } from './access.commands.js';
 import { registerAuditCommands } from './audit.commands.js';
@@ -29,11 +29,13 @@ async function withSession<T>(work: (session: Session) => Promise<T>): Promise<T
   const config = loadConfig();
   const store = openEventStore(config);
   const readStore = await openReadStore(config);
-  const runner = new ProjectionRunner({ store, readStore, codec: createCodec(), clock: systemClock, logger: quietLogger });
+  const codec = await openCodec(config);
+  const runner = new ProjectionRunner({ store, readStore, codec, clock: systemClock, logger: quietLogger });
   try {
     return await work({ store, readStore, runner });
   } finally {
     await runner.stop();
+    await codec.close();
     await readStore.close();
     await store.close();
   }

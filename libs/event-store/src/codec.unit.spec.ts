@@ -1,17 +1,32 @@
 import { describe, expect, it } from '@jest/globals';
-import { EventCodec, UnknownSchemaVersion, type EventMetadata, type PersonalDataCipher, type Upcaster } from './codec.js';
+import {
+  EventCodec,
+  NO_KEYS,
+  UnknownSchemaVersion,
+  type Decrypted,
+  type EventMetadata,
+  type KeyRing,
+  type PersonalDataCipher,
+  type Upcaster,
+} from './codec.js';
 import type { StoredEvent } from './event-store.port.js';
 
 /** Reverses every string of the payload: reversible, and visibly different from plaintext. */
 class ReversingCipher implements PersonalDataCipher {
   readonly calls: string[] = [];
+  async prepareEncrypt(): Promise<KeyRing> {
+    return NO_KEYS;
+  }
+  async prepareDecrypt(): Promise<KeyRing> {
+    return NO_KEYS;
+  }
   encrypt(type: string, data: Record<string, unknown>): Record<string, unknown> {
     this.calls.push(`encrypt ${type}`);
     return reverseStrings(data);
   }
-  decrypt(type: string, data: Record<string, unknown>): Record<string, unknown> {
+  decrypt(type: string, data: Record<string, unknown>): Decrypted {
     this.calls.push(`decrypt ${type}`);
-    return reverseStrings(data);
+    return { data: reverseStrings(data), erasedSubjects: [] };
   }
 }
 

@@ -25,10 +25,12 @@ export async function foldStream<State, Event extends Message>(
   until?: (event: EventEnvelope<Event>) => boolean,
 ): Promise<FoldedStream<State, Event>> {
   const stored: StoredEvent[] = await deps.store.readStream(streamName);
+  const keys = await deps.codec.prepareDecode(stored);
   let state = decider.initialState();
   const events: EventEnvelope<Event>[] = [];
   for (const raw of stored) {
-    const event = deps.codec.decode<Event>(raw);
+    // Decoded one by one: with `until`, the events after the first refused one need not be readable.
+    const event = deps.codec.decode<Event>(raw, keys);
     if (until && !until(event)) break;
     state = decider.evolve(state, { type: event.type, data: event.data } as Event);
     events.push(event);

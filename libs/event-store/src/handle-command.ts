@@ -78,8 +78,10 @@ export async function handleCommand<State, Command extends Message, Event extend
       causationId: context.causationId,
       source: context.source,
     };
+    // Throws SubjectForgotten when an event carries personal data about a forgotten subject.
+    const keys = await deps.codec.prepareEncode(decided);
     const toAppend = decided.map((event, index) =>
-      deps.codec.encode(event, metadata, key ? idempotentEventId(key, streamName, index) : ids.next()),
+      deps.codec.encode(event, metadata, key ? idempotentEventId(key, streamName, index) : ids.next(), keys),
     );
 
     try {
@@ -96,7 +98,8 @@ export async function handleCommand<State, Command extends Message, Event extend
           position: appended.position,
           recordedAt: context.now,
         };
-        return deps.codec.decode<Event>(storedEvent);
+        // The keys that encrypted them: no second trip to the key store.
+        return deps.codec.decode<Event>(storedEvent, keys);
       });
       return { state: newState, events, revision: appended.nextRevision, position: appended.position, replayed: false };
     } catch (error) {

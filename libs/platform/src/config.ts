@@ -26,6 +26,23 @@ export interface SuiviConfig {
   readonly adminToken: string | null;
   /** How long a verified API token is remembered before its slow hash is checked again; 0: never remembered. */
   readonly authCacheTtlMs: number;
+  /** SUIVI_OIDC_*: JWTs of this OpenID Connect provider are accepted besides API tokens; null: API tokens only. */
+  readonly oidc: OidcConfig | null;
+  /** SUIVI_KEY_ENCRYPTION_KEY (32 bytes, base64): wraps the data subjects' keys at rest; null: stored unwrapped. */
+  readonly keyEncryptionKey: Buffer | null;
+  /** How long a process reuses a data subject's key before asking the key store again (SUIVI_KEY_CACHE_TTL_SECONDS). */
+  readonly subjectKeyCacheTtlMs: number;
+}
+
+export interface OidcConfig {
+  /** Compared exactly with a token's `iss`. */
+  readonly issuer: string;
+  /** Where the provider publishes its signing keys. */
+  readonly jwksUrl: string;
+  /** What a token's `aud` must contain: Suivi's client id at the provider. */
+  readonly audience: string;
+  /** The claim holding the Suivi login; default preferred_username. */
+  readonly userClaim: string;
 }
 
 /** What one client may ask of the API: GraphQL document limits, body size, request rate. */
@@ -92,7 +109,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SuiviConfig {
     trustProxy: trustProxy(env['SUIVI_TRUST_PROXY']),
     adminToken: env['SUIVI_ADMIN_TOKEN'] || null,
     authCacheTtlMs: authCacheTtlMs(env['SUIVI_AUTH_CACHE_TTL_SECONDS']),
+    oidc: loadOidc(env),
+    keyEncryptionKey: keyEncryptionKey(env['SUIVI_KEY_ENCRYPTION_KEY']),
+    subjectKeyCacheTtlMs: subjectKeyCacheTtlMs(env['SUIVI_KEY_CACHE_TTL_SECONDS']),
   };
+}
+
+const OIDC_VARIABLES = ['SUIVI_OIDC_ISSUER', 'SUIVI_OIDC_JWKS_URL', 'SUIVI_OIDC_AUDIENCE', 'SUIVI_OIDC_USER_CLAIM'] as const;
+
+function loadOidc(env: NodeJS.ProcessEnv): OidcConfig | null {
+  const value = (variable: (typeof OIDC_VARIABLES)[number]): string | null => env[variable]?.trim() || null;
+  const issuer = value('SUIVI_OIDC_ISSUER');
+  const jwksUrl = value('SUIVI_OIDC_JWKS_URL');
+  if (issuer === null && jwksUrl === null) {
+    // A lone audience or claim means the operator believes JWTs are accepted: say they are not.
+    const stray = OIDC_VARIABLES.find((variable) => value(variable) !== null);
+    if (stray) throw new ConfigError(stray, 'is set but SUIVI_OIDC_ISSUER and SUIVI_OIDC_JWKS_URL are not: set both to accept JWTs');
+    return null;
+  }
+  if (issuer === null) throw new ConfigError('SUIVI_OIDC_ISSUER', 'must be set with SUIVI_OIDC_JWKS_URL (the provider\'s issuer, as in its tokens\' "iss")');
+  if (jwksUrl === null) throw new ConfigError('SUIVI_OIDC_JWKS_URL', 'must be set with SUIVI_OIDC_ISSUER (the provider\'s jwks_uri)');
+  secureUrl('SUIVI_OIDC_ISSUER', issuer);
+  secureUrl('SUIVI_OIDC_JWKS_URL', jwksUrl);
+  const audience = value('SUIVI_OIDC_AUDIENCE');
+  if (audience === null) {
+    throw new ConfigError('SUIVI_OIDC_AUDIENCE', 'must be set with SUIVI_OIDC_ISSUER (Suivi\'s client id): without it, a token issued for any other application would be accepted');
+  }
+  const userClaim = value('SUIVI_OIDC_USER_CLAIM') ?? 'preferred_username';
+  if (!/^[A-Za-z0-9_.:/-]{1,100}$/.test(userClaim)) throw new ConfigError('SUIVI_OIDC_USER_CLAIM', `must be a claim name (got "${userClaim}")`);
+  return { issuer, jwksUrl, audience, userClaim };
+}
+
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Keys fetched in clear could be swapped on the way, and any token then forged: https, except on the machine itself. */
+function secureUrl(variable: string, raw: string): void {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(variable, `must be an absolute https:// URL (got "${raw}")`);
+  }
+  if (url.protocol === 'https:') return;
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname)) return;
+  throw new ConfigError(variable, `must be an https:// URL; http:// is accepted only for a loopback host (localhost, 127.0.0.1, [::1]) (got "${raw}")`);
 }
 
 const AUTH_CACHE_TTL_MAX_SECONDS = 3600;
@@ -132,4 +192,30 @@ function loadLimits(env: NodeJS.ProcessEnv): ApiLimits {
     bodyLimitBytes: integer(env, 'SUIVI_BODY_LIMIT_BYTES', d.bodyLimitBytes, 1024),
     rateLimitPerMinute: integer(env, 'SUIVI_RATE_LIMIT_PER_MINUTE', d.rateLimitPerMinute, 0),
   };
+}
+
+function keyEncryptionKey(raw: string | undefined): Buffer | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  const key = /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value, 'base64') : Buffer.alloc(0);
+  if (key.length !== 32) {
+    // The value is a secret: never echo it.
+    throw new ConfigError('SUIVI_KEY_ENCRYPTION_KEY', 'must be 32 bytes in base64 (e.g. the output of `openssl rand -base64 32`)');
+  }
+  return key;
+}
+
+/**
+ * A key destroyed by another process stays usable here until this runs out:
+ * short, but long enough that replays and bursts do not ask the store per event.
+ */
+const KEY_CACHE_TTL_MAX_SECONDS = 3600;
+
+function subjectKeyCacheTtlMs(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 60_000;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > KEY_CACHE_TTL_MAX_SECONDS) {
+    throw new ConfigError('SUIVI_KEY_CACHE_TTL_SECONDS', `must be an integer between 0 and ${KEY_CACHE_TTL_MAX_SECONDS} (got "${raw}")`);
+  }
+  return seconds * 1000;
 }

@@ -8,6 +8,7 @@ import {
   auditEntryOf,
   GENESIS_HASH,
   hashOfCanonical,
+  sealedEntry,
   type AuditChainLink,
 } from './audit-chain.projection.js';
 import { canonicalJson } from './canonical-json.js';
@@ -151,9 +152,14 @@ async function checkEvent(
   const stored = await entries.take(key);
   const link = await links.take(key);
   const broken = (reason: string): Broken => new Broken({ position: event.position, eventId: event.eventId, reason });
+  // Outside the try: a key store that cannot answer is not a break in the chain.
+  const keys = await codec.prepareDecode([event]);
   let canonical: string;
+  let sealed: string;
   try {
-    canonical = canonicalJson(auditEntryOf(codec.decode(event)));
+    const entry = auditEntryOf(codec.decode(event, keys));
+    canonical = canonicalJson(entry);
+    sealed = canonicalJson(sealedEntry(entry));
   } catch (error) {
     // A newer build's event: this build cannot judge it, which is not a break.
     if (error instanceof UnknownSchemaVersion) throw error;
@@ -164,15 +170,15 @@ async function checkEvent(
     throw broken(`${missing} for this event: deleted from the read store, or parked (see suivi projections parked)`);
   }
   const { previousHash } = state;
-  const expected = hashOfCanonical(previousHash, canonical);
+  const expected = hashOfCanonical(previousHash, sealed);
   const entryMatches = canonicalOrNull(stored) === canonical;
   const linkMatches = link.previousHash === previousHash && link.hash === expected;
   if (!entryMatches && linkMatches) {
     throw broken('the journal entry differs from its event, which still matches the chain: the stored journal entry was altered');
   }
   if (!entryMatches) {
-    const storedCanonical = canonicalOrNull(stored);
-    const sealedStored = link.previousHash === previousHash && storedCanonical !== null && hashOfCanonical(previousHash, storedCanonical) === link.hash;
+    const storedSealed = sealedCanonicalOrNull(stored);
+    const sealedStored = link.previousHash === previousHash && storedSealed !== null && hashOfCanonical(previousHash, storedSealed) === link.hash;
     throw broken(
       sealedStored
         ? 'the event differs from the one journaled and chained at this position: the stored event was altered'
@@ -226,6 +232,15 @@ type ChainedDoc = { readonly id: string; readonly sortKey: string; readonly posi
 const canonicalOrNull = (doc: unknown): string | null => {
   try {
     return canonicalJson(doc);
+  } catch {
+    return null;
+  }
+};
+
+/** What the chain sealed of a stored entry, if it still has the shape of one. */
+const sealedCanonicalOrNull = (doc: AuditEntry): string | null => {
+  try {
+    return canonicalJson(sealedEntry(doc));
   } catch {
     return null;
   }

@@ -565,10 +565,12 @@ export class ProjectionRunner {
 
   private async applyOnce(slot: Slot, batch: ProjectionBatch<Doc>, stored: StoredEvent): Promise<Applied> {
     const { projection } = slot;
+    // Outside the try: a key store that cannot answer is the stores' failure, retried by the loop, not poison.
+    const keys = await this.codec.prepareDecode([stored]);
     let envelope;
     let id: string | null;
     try {
-      envelope = this.codec.decode(stored);
+      envelope = this.codec.decode(stored, keys);
       id = projection.documentId(envelope);
     } catch (error) {
       // An event from a newer build is not poison: this worker is out of date and
@@ -647,10 +649,11 @@ export class ProjectionRunner {
   private async replayOne(slot: Slot, stored: StoredEvent, record: ParkedEvent): Promise<void> {
     const { projection } = slot;
     const collection = this.collectionOf(slot);
+    const keys = await this.codec.prepareDecode([stored]);
     let envelope;
     let id: string | null;
     try {
-      envelope = this.codec.decode(stored);
+      envelope = this.codec.decode(stored, keys);
       id = projection.documentId(envelope);
     } catch (error) {
       await this.recordReplayFailure(record, error);

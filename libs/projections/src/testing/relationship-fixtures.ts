@@ -358,8 +358,8 @@ export const appendScenario = async (stores: Pick<Stores, 'eventStore' | 'codec'
   for (const [index, step] of scenario.entries()) {
     const eventId = `00000000-0000-4000-b000-${(index + 1).toString(16).padStart(12, '0')}`;
     const commandId = `00000000-0000-4000-c000-${(index + 1).toString(16).padStart(12, '0')}`;
-    const encoded = stores.codec.encode(
-      step.event,
+    const [encoded] = await stores.codec.encodeAll(
+      [step.event],
       {
         actorId: step.actorId ?? 'alice',
         occurredAt: step.at,
@@ -368,9 +368,9 @@ export const appendScenario = async (stores: Pick<Stores, 'eventStore' | 'codec'
         causationId: null,
         source: step.actorId === 'system' ? 'automation' : 'api',
       },
-      eventId,
+      [eventId],
     );
-    const result = await stores.eventStore.append(streamOf(step.event), [encoded], 'any');
+    const result = await stores.eventStore.append(streamOf(step.event), [encoded!], 'any');
     steps.set(step.key, { eventId, position: result.position });
     head = result.position;
   }

@@ -13,7 +13,16 @@ import {
   type ThirdPartyKind,
   type ThirdPartyRole,
 } from '#domain';
-import { EventCodec, handleCommand, SqliteEventStore, type CommandResult, type IdGenerator } from '#event-store';
+import {
+  CachedSubjectKeyStore,
+  EventCodec,
+  handleCommand,
+  SqliteEventStore,
+  SqliteSubjectKeyStore,
+  SubjectKeyCipher,
+  type CommandResult,
+  type IdGenerator,
+} from '#event-store';
 import { SqliteReadStore, type Collection, type Doc } from '#read-store';
 import type { ProjectionLogger } from '../runner/projection-runner.js';
 
@@ -48,12 +57,15 @@ export const openStores = (): Stores => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'suivi-'));
   const eventStore = SqliteEventStore.open({ file: path.join(dir, 'events.sqlite'), pollIntervalMs: 10 });
   const readStore = SqliteReadStore.open({ file: path.join(dir, 'read.sqlite') });
+  // As deployed: personal data encrypted per data subject, so every read model is tested on what the log really holds.
+  const keys = new CachedSubjectKeyStore(SqliteSubjectKeyStore.open({ file: path.join(dir, 'keys.sqlite') }));
+  const codec = new EventCodec({ schemaVersions: domainSchemaVersions, upcasters: domainUpcasters, cipher: new SubjectKeyCipher({ keys }) });
   const extra: SqliteReadStore[] = [];
   return {
     dir,
     eventStore,
     readStore,
-    codec: new EventCodec({ schemaVersions: domainSchemaVersions, upcasters: domainUpcasters }),
+    codec,
     ids: sequentialIds(),
     openReadStore: (file) => {
       const store = SqliteReadStore.open({ file: path.join(dir, file) });
@@ -63,6 +75,7 @@ export const openStores = (): Stores => {
     close: async () => {
       await eventStore.close();
       await readStore.close();
+      await codec.close();
       for (const store of extra) await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
@@ -141,7 +154,11 @@ export const appendEvents = async (
   };
   const result = await stores.eventStore.append(
     streamName,
-    events.map((event) => stores.codec.encode(event, metadata, stores.ids.next())),
+    await stores.codec.encodeAll(
+      events,
+      metadata,
+      events.map(() => stores.ids.next()),
+    ),
     'any',
   );
   return result.position;

@@ -1,0 +1,188 @@
+import { describe, expect, it } from '@jest/globals';
+import type { FieldChange } from '../shared/values.js';
+import { dataSubjects, personalDataEventTypes, personalDataRuleOf, type PersonalDataEvent } from './personal-data.js';
+
+type Samples = { readonly [T in PersonalDataEvent['type']]: Extract<PersonalDataEvent, { type: T }>['data'] };
+
+// Every string that describes a person holds "Dupont" (or is Marie Dupont's address,
+// phone, site); nothing kept in clear may.
+const address = { street: '3 rue des Lilas', postalCode: '69003', city: 'Lyon', region: null, country: 'FR' };
+const samples: Samples = {
+  ThirdPartyRegistered: {
+    thirdPartyId: 'tp-1',
+    name: 'Marie Dupont',
+    kind: 'INDIVIDUAL',
+    roles: ['PROSPECT'],
+    prospectStatus: 'NEVER_CONTACTED',
+    leadSource: 'met Dupont at the fair',
+    territory: 'FR-69',
+    vatNumber: 'FR00Dupont',
+    email: 'marie@dupont.example',
+    phone: '+33 4 00 00 00 01',
+    website: 'https://dupont.example',
+    address,
+    paymentTerms: 'Dupont pays on receipt',
+    customFields: { nickname: 'la Dupont' },
+    registeredAt: '2026-03-01T08:00:00.000Z',
+    ownerId: 'user-1',
+    categories: ['bakery'],
+    tags: ['vip'],
+  },
+  ThirdPartyUpdated: {
+    thirdPartyId: 'tp-1',
+    name: 'Marie Dupont-Martin',
+    changes: [
+      { field: 'name', from: 'Marie Dupont', to: 'Marie Dupont-Martin' },
+      { field: 'territory', from: 'FR-69', to: 'FR-75' },
+      { field: 'address', from: address, to: null },
+      { field: 'customFields.nickname', from: 'la Dupont', to: null },
+    ],
+  },
+  ThirdPartyOwnerAssigned: { thirdPartyId: 'tp-1', name: 'Marie Dupont', changes: [{ field: 'ownerId', from: null, to: 'user-2' }] },
+  ThirdPartyCategorised: { thirdPartyId: 'tp-1', name: 'Marie Dupont', changes: [{ field: 'tags', from: [], to: ['vip'] }] },
+  ThirdPartyArchived: { thirdPartyId: 'tp-1', name: 'Marie Dupont', reason: 'Dupont moved abroad', archivedAt: '2026-03-05T08:00:00.000Z' },
+  ProspectConverted: {
+    thirdPartyId: 'tp-1',
+    name: 'Marie Dupont',
+    convertedAt: '2026-03-04T08:00:00.000Z',
+    convertedBy: 'user-1',
+    firstExchangeAt: null,
+    msSinceFirstExchange: null,
+    changes: [{ field: 'roles', from: ['PROSPECT'], to: ['CUSTOMER'] }],
+  },
+  ContactAdded: {
+    contactId: 'c-1',
+    thirdPartyId: 'tp-1',
+    addedAt: '2026-03-01T08:00:00.000Z',
+    firstName: 'Paul',
+    lastName: 'Dupont',
+    jobTitle: 'Dupont & fils, manager',
+    email: 'paul@dupont.example',
+    phone: '+33 4 00 00 00 02',
+    mobile: '+33 6 00 00 00 02',
+    preferredLanguage: 'fr',
+    preferredChannel: 'EMAIL',
+    notes: 'Dupont prefers mornings',
+  },
+  ContactUpdated: {
+    contactId: 'c-1',
+    thirdPartyId: 'tp-1',
+    displayName: 'Paul Dupont',
+    changes: [
+      { field: 'email', from: 'paul@dupont.example', to: 'p@dupont.example' },
+      { field: 'preferredChannel', from: 'EMAIL', to: 'PHONE' },
+    ],
+  },
+  ContactArchived: { contactId: 'c-1', thirdPartyId: 'tp-1', displayName: 'Paul Dupont', reason: 'Dupont retired' },
+  ExchangeLogged: {
+    exchangeId: 'e-1',
+    authorId: 'user-1',
+    thirdPartyId: 'tp-1',
+    contactIds: ['c-1'],
+    occurredAt: '2026-03-02T08:00:00.000Z',
+    mode: 'PHONE',
+    subject: 'QUOTE',
+    comment: 'Called Paul Dupont about the quote',
+    status: 'CLOSED',
+    confidentialComment: 'Dupont is in debt',
+    confidentialGroupId: 'g-1',
+    collaboratorIds: ['user-2'],
+    notifyCollaborators: false,
+    linkedDocument: { type: 'QUOTE', ref: 'PR2411-0042' },
+    contactedBy: 'user-1',
+  },
+  ExchangeUpdated: {
+    exchangeId: 'e-1',
+    thirdPartyId: 'tp-1',
+    contactIds: [],
+    previousContactIds: ['c-1'],
+    subject: 'QUOTE',
+    occurredAt: '2026-03-02T08:00:00.000Z',
+    changes: [
+      { field: 'comment', from: 'Called Paul Dupont about the quote', to: 'Called about the quote' },
+      { field: 'contactIds', from: ['c-1'], to: [] },
+      { field: 'status', from: 'CLOSED', to: 'IN_PROGRESS' },
+    ],
+  },
+  ExchangeStatusChanged: {
+    exchangeId: 'e-1',
+    thirdPartyId: 'tp-1',
+    contactIds: ['c-1'],
+    subject: 'QUOTE',
+    occurredAt: '2026-03-02T08:00:00.000Z',
+    from: 'IN_PROGRESS',
+    to: 'CLOSED',
+  },
+  ExchangeDeleted: {
+    exchangeId: 'e-1',
+    thirdPartyId: 'tp-1',
+    contactIds: ['c-1'],
+    subject: 'QUOTE',
+    occurredAt: '2026-03-02T08:00:00.000Z',
+    reason: 'logged on Dupont by mistake',
+  },
+  NoteAdded: { noteId: 'n-1', thirdPartyId: 'tp-1', contactId: 'c-1', text: 'Paul Dupont asked for a call', addedAt: '2026-03-02T08:00:00.000Z', authorId: 'user-1' },
+};
+
+const PERSONAL = /Dupont|dupont|rue des Lilas|\+33/;
+
+/** What the codec keeps in clear under a rule, computed the way the rule reads. */
+function clearPart(type: string, data: Record<string, unknown>): Record<string, unknown> {
+  const rule = personalDataRuleOf(type)!;
+  const clear: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(data)) {
+    if (field === 'changes') {
+      clear[field] = (value as FieldChange[]).map((change) => (rule.clear.includes(change.field) ? change : { field: change.field }));
+    } else if (rule.clear.includes(field)) {
+      clear[field] = value;
+    }
+  }
+  return clear;
+}
+
+const allTypes = Object.values(personalDataEventTypes).flat();
+
+describe('personal data rules', () => {
+  it('cover every event type of the third-party, contact, exchange and note streams', () => {
+    const withoutRule = allTypes.filter((type) => personalDataRuleOf(type) === null);
+    expect(withoutRule).toEqual([]);
+    expect(Object.keys(samples).sort()).toEqual([...allTypes].sort());
+  });
+
+  it('give staff accounts and unknown types no rule', () => {
+    for (const type of ['UserCreated', 'GroupCreated', 'AccessDenied', 'ApiTokenIssued', 'toString', 'constructor']) {
+      expect(personalDataRuleOf(type)).toBeNull();
+    }
+  });
+
+  it.each(allTypes)('%s keeps nothing that describes a person in clear', (type) => {
+    const data = samples[type] as unknown as Record<string, unknown>;
+    const clear = clearPart(type, data);
+    expect(JSON.stringify(clear)).not.toMatch(PERSONAL);
+    // Ids and dates stay readable: projections route and order by them.
+    for (const id of ['thirdPartyId', 'contactId', 'exchangeId', 'noteId']) {
+      if (id in data) expect(clear[id]).toEqual(data[id]);
+    }
+  });
+
+  it('keeps the values of classifying fields in clear in a changes list', () => {
+    expect(clearPart('ThirdPartyUpdated', samples.ThirdPartyUpdated as unknown as Record<string, unknown>)['changes']).toEqual([
+      { field: 'name' },
+      { field: 'territory', from: 'FR-69', to: 'FR-75' },
+      { field: 'address' },
+      { field: 'customFields.nickname' },
+    ]);
+  });
+
+  it('names the subjects whose keys protect the personal fields', () => {
+    const subjects = (type: PersonalDataEvent['type']): string[] =>
+      personalDataRuleOf(type)!.subjects(samples[type] as unknown as Record<string, unknown>);
+    expect(subjects('ThirdPartyRegistered')).toEqual(['thirdParty:tp-1']);
+    expect(subjects('ContactAdded')).toEqual(['contact:c-1']);
+    expect(subjects('ExchangeLogged')).toEqual(['thirdParty:tp-1', 'contact:c-1']);
+    // A contact the update removed was described by the comment before it.
+    expect(subjects('ExchangeUpdated')).toEqual(['thirdParty:tp-1', 'contact:c-1']);
+    expect(subjects('NoteAdded')).toEqual([dataSubjects.thirdParty('tp-1'), dataSubjects.contact('c-1')]);
+    expect(personalDataRuleOf('NoteAdded')!.subjects({ ...samples.NoteAdded, contactId: null })).toEqual(['thirdParty:tp-1']);
+  });
+});
