@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { LoggerService } from '@nestjs/common';
+import type { EventStore, StoredEvent } from '#event-store';
 import { generateApiToken } from '#security';
+import { SecurityJournal } from '../apps/api/src/auth/security-journal.js';
+import { EVENT_STORE } from '../apps/api/src/infrastructure/tokens.js';
 import { ADMIN_USER_ID, e2eBackends, SuiviApp, TEST_ADMIN_TOKEN, type GraphQLResponse } from './support/suivi-app.js';
 import { SuiviClient } from './support/suivi-client.js';
 
@@ -24,6 +27,22 @@ type Me = { me: { id: string; login: string; groups: { code: string; name: strin
 type Payload = { position: string; user: { id: string; login: string; disabled: boolean } };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The head of the log once the refusals recorded so far are written. */
+async function settledHead(app: SuiviApp): Promise<bigint | null> {
+  await app.app.get(SecurityJournal).flush();
+  return app.headPosition();
+}
+
+/** The events appended after `head`, once the security journal has written the refusals it began. */
+async function writtenSince(app: SuiviApp, head: bigint | null): Promise<StoredEvent[]> {
+  await app.app.get(SecurityJournal).flush();
+  return (await app.app.get<EventStore>(EVENT_STORE).readAll({ after: head, maxCount: 1_000 })).events;
+}
+
+/** A refusal writes its record in the security journal, and nothing else. */
+const refusals = (events: readonly StoredEvent[]) =>
+  events.map((event) => ({ stream: event.streamName.replace(/\d{4}-\d{2}-\d{2}$/, 'day'), type: event.type, data: event.data }));
 
 describe.each(e2eBackends())('authentication over GraphQL (%s)', (_label, mongodbUrl) => {
   let suivi: SuiviApp;
@@ -71,7 +90,7 @@ describe.each(e2eBackends())('authentication over GraphQL (%s)', (_label, mongod
 
   it('refuses a request without a token with 401 UNAUTHENTICATED, before anything else is looked at', async () => {
     const anonymous = suivi.as(null);
-    const head = await suivi.headPosition();
+    const head = await settledHead(suivi);
     for (const query of [
       ME,
       '{ __schema { types { name } } }',
@@ -86,7 +105,12 @@ describe.each(e2eBackends())('authentication over GraphQL (%s)', (_label, mongod
     const get = await fetch(`${suivi.url}/graphql?query=${encodeURIComponent('{ me { id } }')}`);
     expect(get.status).toBe(401);
     expect(await get.json()).toEqual(UNAUTHENTICATED);
-    expect(await suivi.headPosition()).toBe(head);
+    const denied = (method: string) => ({
+      stream: 'security-day',
+      type: 'AccessDenied',
+      data: expect.objectContaining({ userId: null, operation: `${method} /graphql`, reason: 'unauthenticated' }),
+    });
+    expect(refusals(await writtenSince(suivi, head))).toEqual([...Array.from({ length: 5 }, () => denied('POST')), denied('GET')]);
   });
 
   it('refuses a bad token exactly the same way', async () => {
@@ -131,13 +155,16 @@ describe.each(e2eBackends())('authentication over GraphQL (%s)', (_label, mongod
     const { token } = await issueTo(claireId);
     const claire = new SuiviClient(suivi.as(token));
     const { thirdParty } = await claire.must('registerThirdParty', { name: 'Boulangerie Claire', kind: 'COMPANY', roles: ['PROSPECT'] });
-    const journal = await claire.read<{ auditJournal: { edges: { node: { action: string; actor: { id: string } } }[] } }>(AUDIT, {
+    // Sales do not read the journal: an auditor does, here the administrator.
+    const auditor = new SuiviClient(suivi);
+    auditor.lastPosition = claire.lastPosition;
+    const journal = await auditor.read<{ auditJournal: { edges: { node: { action: string; actor: { id: string } } }[] } }>(AUDIT, {
       filter: { entityId: thirdParty.id },
     });
     expect(journal.auditJournal.edges.map((e) => e.node)).toEqual([
       expect.objectContaining({ action: 'ThirdPartyRegistered', actor: { id: claireId } }),
     ]);
-    const granted = await claire.read<{ auditJournal: { edges: { node: { action: string; actor: { id: string }; changes: unknown[] } }[] } }>(AUDIT, {
+    const granted = await auditor.read<{ auditJournal: { edges: { node: { action: string; actor: { id: string }; changes: unknown[] } }[] } }>(AUDIT, {
       filter: { entityType: 'user', entityId: claireId },
     });
     const actions = granted.auditJournal.edges.map((e) => e.node);
@@ -150,7 +177,7 @@ describe.each(e2eBackends())('authentication over GraphQL (%s)', (_label, mongod
   it('reserves user, group and token administration to administrators', async () => {
     const { token } = await issueTo(claireId);
     const claire = suivi.as(token);
-    const head = await suivi.headPosition();
+    const head = await settledHead(suivi);
     for (const [name, input] of [
       ['createUser', { login: 'mallory' }],
       ['createGroup', { code: 'friends', name: 'Friends' }],
@@ -162,7 +189,14 @@ describe.each(e2eBackends())('authentication over GraphQL (%s)', (_label, mongod
       const result = await mutate(name, input, claire);
       expect({ name, code: result.errors?.[0]?.extensions?.['code'], payload: result.payload ?? null }).toEqual({ name, code: 'FORBIDDEN', payload: null });
     }
-    expect(await suivi.headPosition()).toBe(head);
+    const denied = (name: string) => ({
+      stream: 'security-day',
+      type: 'AccessDenied',
+      data: expect.objectContaining({ userId: claireId, login: 'claire', operation: `Mutation.${name}`, reason: 'forbidden' }),
+    });
+    expect(refusals(await writtenSince(suivi, head))).toEqual(
+      ['createUser', 'createGroup', 'addUserToGroup', 'issueApiToken', 'revokeApiToken', 'disableUser'].map(denied),
+    );
   });
 
   it('creates groups, and changes memberships', async () => {
@@ -241,7 +275,7 @@ describe.each(e2eBackends())('authentication over GraphQL (%s)', (_label, mongod
 describe.each(e2eBackends())('the first administrator (%s)', (_label, mongodbUrl) => {
   const backend = mongodbUrl ? { mongodbUrl } : {};
 
-  it('is created once: a restart writes nothing and ignores a new SUIVI_ADMIN_TOKEN', async () => {
+  it('is created once: a restart writes nothing (but refusals) and ignores a new SUIVI_ADMIN_TOKEN', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'suivi-e2e-'));
     try {
       const first = await SuiviApp.start({ dataDir, ...backend });
@@ -255,7 +289,10 @@ describe.each(e2eBackends())('the first administrator (%s)', (_label, mongodbUrl
       try {
         expect((await second.as(TEST_ADMIN_TOKEN).graphql<Me>(ME)).body.data?.me.id).toBe(ADMIN_USER_ID);
         expect((await second.graphql(ME)).status).toBe(401);
-        expect(await second.headPosition()).toBe(head);
+        // Nothing but the record of that refusal.
+        expect(refusals(await writtenSince(second, head))).toEqual([
+          { stream: 'security-day', type: 'AccessDenied', data: expect.objectContaining({ reason: 'unauthenticated' }) },
+        ]);
       } finally {
         await second.stop();
       }

@@ -51,8 +51,11 @@ describe.each(e2eBackends())('administering accounts from the command line (%s)'
   let tokenId: string;
 
   it('creates a group, a user in it, and issues a token printed alone on standard output', async () => {
-    const group = await cli((s) => createGroup(s, 'sales', { name: 'Sales', permission: ['thirdParties.read', 'thirdParties.create'] }));
-    expect(group.out[0]).toMatch(/^created group sales "Sales" \([0-9a-f-]{36}\): thirdParties.read thirdParties.create$/);
+    // auditJournal.read: so that claire can read, over GraphQL, what the command line journaled.
+    const group = await cli((s) =>
+      createGroup(s, 'sales', { name: 'Sales', permission: ['thirdParties.read', 'thirdParties.create', 'auditJournal.read'] }),
+    );
+    expect(group.out[0]).toMatch(/^created group sales "Sales" \([0-9a-f-]{36}\): thirdParties.read thirdParties.create auditJournal.read$/);
     const user = await cli((s) => createUser(s, 'Claire', { name: 'Claire Martin', group: ['sales'] }));
     expect(user.out[0]).toMatch(/^created user claire \([0-9a-f-]{36}\), in sales$/);
     const again = await cli((s) => createUser(s, 'claire', { name: 'Claire Martin', group: ['sales'] }));
@@ -99,7 +102,7 @@ describe.each(e2eBackends())('administering accounts from the command line (%s)'
     expect(users.out).toHaveLength(1);
     expect(users.out[0]).toMatch(/^claire\s+Claire Martin\s+sales\s+1 valid token\s+active [0-9a-f-]{36}$/);
     const groups = await cli((s) => listGroups(s));
-    expect(groups.out).toEqual([expect.stringMatching(/^sales\s+Sales\s+thirdParties.read thirdParties.create$/)]);
+    expect(groups.out).toEqual([expect.stringMatching(/^sales\s+Sales\s+thirdParties.read thirdParties.create auditJournal.read$/)]);
   });
 
   it('changes memberships and status, and revokes the token: the server refuses it once its worker has applied that', async () => {

@@ -44,6 +44,8 @@ export class AppModule {
           driver: ApolloDriver,
           path: '/graphql',
           autoSchemaFile: true,
+          // Field resolvers that read another module's records are guarded like root fields (operation-rules.ts).
+          fieldResolverEnhancers: ['guards'],
           sortSchema: true,
           includeStacktraceInErrorResponses: !production,
           ...graphqlHardening(limits, production),

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { Command } from 'commander';
 import { DomainError, NotFound, permissions, type CommandContext } from '#domain';
 import { randomIds, type EventCodec, type EventStore, type IdGenerator } from '#event-store';
-import { createCodec, loadConfig, openEventStore, openReadStore, systemClock, type Clock } from '#platform';
+import { openCodec, loadConfig, openEventStore, openReadStore, systemClock, type Clock } from '#platform';
 import { GroupQueries, UserQueries, type UserEntry } from '#projections';
 import type { ReadStore } from '#read-store';
 import { UserAdministration } from '#security';
@@ -111,10 +111,56 @@ export async function changeMembership(session: AccessSession, login: string, gr
   session.out(`${state.login} is in ${state.groups.map((g) => g.code).join(', ') || 'no group'}`);
 }
 
+/** How a scope reads on the command line. */
+export const describeScope = (scope: { readonly territories: readonly string[] | null; readonly ownedOnly: boolean }): string => {
+  if (scope.territories === null && !scope.ownedOnly) return 'every third party';
+  const where = scope.territories === null ? 'any territory' : `territor${scope.territories.length === 1 ? 'y' : 'ies'} ${scope.territories.join(', ')}`;
+  return `third parties of ${where}${scope.ownedOnly ? ' that they own' : ''}`;
+};
+
+/**
+ * Sets the whole scope at once: `--territory` (repeatable) and `--owned-only`
+ * say what the user is limited to, `--clear` lifts every limit.
+ */
+export async function setUserScope(
+  session: AccessSession,
+  login: string,
+  options: { territory?: string[]; ownedOnly?: boolean; clear?: boolean },
+): Promise<void> {
+  const limits = (options.territory?.length ?? 0) > 0 || options.ownedOnly === true;
+  if (options.clear === true && limits) throw new Error('--clear lifts every limit: give it alone, without --territory or --owned-only');
+  if (options.clear !== true && !limits) throw new Error('give --territory <territory> (repeatable) and/or --owned-only, or --clear to lift every limit');
+  const admin = await administration(session);
+  const userId = admin.userIdOf(login);
+  const scope = options.clear === true ? { territories: null, ownedOnly: false } : { territories: options.territory ?? null, ownedOnly: options.ownedOnly === true };
+  const { state, changed } = await forLogin(login, () => admin.setScope({ userId, ...scope }, context(session)));
+  session.out(`${state.login} sees ${describeScope(state.scope)}${changed ? '' : ' (unchanged)'}`);
+}
+
 export async function createGroup(session: AccessSession, code: string, options: { name: string; permission?: string[] }): Promise<void> {
   const admin = await administration(session);
   const { state, changed } = await admin.createGroup({ code, name: options.name, permissions: options.permission ?? [] }, context(session));
   session.out(`${changed ? 'created group' : 'group exists already, unchanged:'} ${state.code} "${state.name}" (${state.groupId}): ${state.permissions.join(' ') || 'no permission'}`);
+}
+
+/**
+ * Replaces a group's permissions (`--permission`, repeatable: the whole new
+ * list), or grants and withdraws some (`--add`, `--remove`) keeping the others.
+ */
+export async function changeGroupPermissions(
+  session: AccessSession,
+  code: string,
+  options: { permission?: string[]; add?: string[]; remove?: string[] },
+): Promise<void> {
+  const replace = options.permission !== undefined;
+  const amend = options.add !== undefined || options.remove !== undefined;
+  if (replace && amend) throw new Error('--permission gives the whole new list: give it alone, or --add / --remove to change some permissions');
+  if (!replace && !amend) throw new Error('give --permission <code> (repeatable: the whole new list), or --add <code> / --remove <code>');
+  const admin = await administration(session);
+  const { state, changed } = replace
+    ? await admin.changeGroupPermissions({ code, permissions: options.permission ?? [] }, context(session))
+    : await admin.amendGroupPermissions({ code, add: options.add ?? [], remove: options.remove ?? [] }, context(session));
+  session.out(`group ${state.code}: ${state.permissions.join(' ') || 'no permission'}${changed ? '' : ' (unchanged)'}`);
 }
 
 export async function listGroups(session: AccessSession): Promise<void> {
@@ -159,11 +205,12 @@ export async function withAccessSession<T>(work: (session: AccessSession) => Pro
   const config = loadConfig();
   const store = openEventStore(config);
   const readStore = await openReadStore(config);
+  const codec = await openCodec(config);
   try {
     return await work({
       store,
       readStore,
-      codec: createCodec(),
+      codec,
       clock: systemClock,
       ids: randomIds,
       actorId: `cli:${os.userInfo().username}`,
@@ -171,6 +218,7 @@ export async function withAccessSession<T>(work: (session: AccessSession) => Pro
       note: (line) => output.note(line),
     });
   } finally {
+    await codec.close();
     await readStore.close();
     await store.close();
   }
@@ -217,6 +265,14 @@ export function registerAccessCommands(program: Command): void {
     .argument('<group>', 'group code')
     .description('remove a user from a group')
     .action((login: string, group: string) => run(changeMembership)(login, group, 'remove'));
+  users
+    .command('scope')
+    .argument('<login>')
+    .option('--territory <territory>', 'a territory whose third parties the user sees (repeatable; none: any territory)', collect)
+    .option('--owned-only', 'only the third parties the user owns')
+    .option('--clear', 'lift every limit: the user sees every third party')
+    .description('limit the third parties a user sees (replaces their current limits)')
+    .action((login: string, options: { territory?: string[]; ownedOnly?: boolean; clear?: boolean }) => run(setUserScope)(login, options));
 
   const groups = program.command('groups').description('groups of users and their permissions');
   groups
@@ -226,6 +282,14 @@ export function registerAccessCommands(program: Command): void {
     .option('--permission <code>', `a permission (repeatable): ${permissions.join(', ')}`, collect)
     .description('create a group')
     .action((code: string, options: { name: string; permission?: string[] }) => run(createGroup)(code, options));
+  groups
+    .command('permissions')
+    .argument('<code>', 'group code')
+    .option('--permission <code>', 'a permission of the new list, which replaces the current one (repeatable)', collect)
+    .option('--add <code>', 'grant a permission, keeping the others (repeatable)', collect)
+    .option('--remove <code>', 'withdraw a permission, keeping the others (repeatable)', collect)
+    .description("change a group's permissions; its members hold them from their next request once the worker has applied the change")
+    .action((code: string, options: { permission?: string[]; add?: string[]; remove?: string[] }) => run(changeGroupPermissions)(code, options));
   groups.command('list').description('every group with its permissions').action(() => run(listGroups)());
 
   const tokens = program.command('tokens').description('API tokens');

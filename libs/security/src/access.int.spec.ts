@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DomainRuleViolated, InvalidInput, NotFound } from '#domain';
+import { DomainRuleViolated, InvalidInput, NotFound, permissions } from '#domain';
+import { GroupQueries, usersProjection } from '#projections';
 import { readStoreBackends } from '../../read-store/src/testing/read-store-backends.js';
 import { generateApiToken, verifyApiTokenHash } from './api-token.js';
-import { userIdForLogin } from './access-ids.js';
+import { groupIdForCode, userIdForLogin } from './access-ids.js';
 import { Authenticator } from './authenticator.js';
 import { bootstrapAdministrator, type BootstrapOptions } from './bootstrap.js';
 import { contextAt, counter, openAccessStores, type AccessStores } from './testing/access-stores.js';
+import { UserAdministration } from './user-administration.js';
+import { Viewer } from './viewer.js';
 
 const T0 = new Date('2026-03-02T09:30:00.000Z');
 
@@ -142,6 +145,127 @@ describe.each(readStoreBackends())('authentication with API tokens (%s read stor
     expect(await auth.authenticate(token)).not.toBeNull();
   });
 
+  it('limits a user to territories or to what they own, from the next request on', async () => {
+    const created = await stores.administration.createUser({ login: 'lea', groupCodes: ['sales'] }, contextAt(T0));
+    const lea = created.state.userId;
+    const { token } = await issue({ userId: lea });
+    const { auth } = authenticator();
+    expect((await auth.authenticate(token))?.user.scope).toBeNull();
+
+    const limited = await stores.administration.setScope({ userId: lea, territories: [' Nord', 'Sud', 'Nord'], ownedOnly: true }, contextAt(T0));
+    expect(limited).toMatchObject({ changed: true, state: { scope: { territories: ['Nord', 'Sud'], ownedOnly: true } } });
+    await stores.runner.waitFor(limited.position);
+    expect((await auth.authenticate(token))?.user.scope).toEqual({ territories: ['Nord', 'Sud'], ownedOnly: true });
+
+    const again = await stores.administration.setScope({ userId: lea, territories: ['Sud', 'Nord'], ownedOnly: true }, contextAt(T0));
+    expect(again).toMatchObject({ changed: false, position: limited.position });
+
+    const lifted = await stores.administration.setScope({ userId: lea, territories: null, ownedOnly: false }, contextAt(T0));
+    await stores.runner.waitFor(lifted.position);
+    expect((await auth.authenticate(token))?.user.scope).toBeNull();
+
+    await expect(stores.administration.setScope({ userId: lea, territories: [], ownedOnly: false }, contextAt(T0))).rejects.toMatchObject({
+      field: 'territories',
+    });
+    await expect(
+      stores.administration.setScope({ userId: userIdForLogin('nobody'), territories: null, ownedOnly: true }, contextAt(T0)),
+    ).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it("changes a group's permissions: its members hold the new ones once the groups read model has applied the change", async () => {
+    const groups = await GroupQueries.open(stores.opened.readStore);
+    await stores.administration.createGroup({ code: 'support', name: 'Support', permissions: ['thirdParties.read'] }, contextAt(T0));
+    const created = await stores.administration.createUser({ login: 'sam', groupCodes: ['support'] }, contextAt(T0));
+    const { token } = await issue({ userId: created.state.userId });
+    const { auth } = authenticator();
+    const viewer = async () => Viewer.of((await auth.authenticate(token))!, await groups.byCodes(['support']));
+    expect((await viewer()).can('auditJournal.read')).toBe(false);
+
+    const granted = await stores.administration.changeGroupPermissions(
+      { code: ' Support', permissions: ['auditJournal.read', 'thirdParties.read', 'auditJournal.read'] },
+      contextAt(T0),
+    );
+    expect(granted).toMatchObject({ changed: true, state: { code: 'support', permissions: ['thirdParties.read', 'auditJournal.read'] } });
+    await stores.runner.waitFor(granted.position);
+    expect((await groups.getByCode('support'))?.permissions).toEqual(['thirdParties.read', 'auditJournal.read']);
+    expect((await viewer()).can('auditJournal.read')).toBe(true);
+
+    const again = await stores.administration.changeGroupPermissions({ code: 'support', permissions: ['auditJournal.read', 'thirdParties.read'] }, contextAt(T0));
+    expect(again).toMatchObject({ changed: false, position: granted.position });
+
+    const revoked = await stores.administration.changeGroupPermissions(
+      { groupId: groupIdForCode('support'), permissions: ['thirdParties.read'] },
+      contextAt(T0),
+    );
+    expect(revoked.changed).toBe(true);
+    await stores.runner.waitFor(revoked.position);
+    expect((await viewer()).can('auditJournal.read')).toBe(false);
+    expect((await viewer()).can('thirdParties.read')).toBe(true);
+  });
+
+  it('grants and withdraws some permissions of a group, keeping the others', async () => {
+    await stores.administration.createGroup({ code: 'billing', name: 'Billing', permissions: ['documents.read', 'notes.read'] }, contextAt(T0));
+    const amended = await stores.administration.amendGroupPermissions(
+      { code: 'Billing', add: ['documents.update', 'auditJournal.read'], remove: ['notes.read', 'contacts.read'] },
+      contextAt(T0),
+    );
+    expect(amended).toMatchObject({ changed: true, state: { permissions: ['documents.read', 'documents.update', 'auditJournal.read'] } });
+    const again = await stores.administration.amendGroupPermissions({ code: 'billing', add: ['documents.update'] }, contextAt(T0));
+    expect(again).toMatchObject({ changed: false, position: amended.position });
+    await expect(stores.administration.amendGroupPermissions({ code: 'billing', add: ['notes.fly'] }, contextAt(T0))).rejects.toMatchObject({
+      field: 'add[0]',
+    });
+    await expect(
+      stores.administration.amendGroupPermissions({ code: 'billing', add: ['notes.read'], remove: ['notes.read'] }, contextAt(T0)),
+    ).rejects.toThrow('remove: notes.read is also to be added');
+    await expect(stores.administration.amendGroupPermissions({ code: 'nobody', add: [] }, contextAt(T0))).rejects.toThrow('group nobody does not exist');
+  });
+
+  it('computes an amendment again when the group changed meanwhile, never overwriting that change', async () => {
+    await stores.administration.createGroup({ code: 'racers', name: 'Racers', permissions: ['notes.read'] }, contextAt(T0));
+    // The real store, but another administrator's change lands right after the amendment first reads the group.
+    let interfere = true;
+    const store = new Proxy(stores.eventStore, {
+      get(target, property) {
+        if (property === 'readStream') {
+          return async (...args: Parameters<typeof target.readStream>) => {
+            const events = await target.readStream(...args);
+            if (interfere) {
+              interfere = false;
+              await stores.administration.changeGroupPermissions({ code: 'racers', permissions: ['notes.read', 'documents.read'] }, contextAt(T0));
+            }
+            return events;
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const racing = new UserAdministration({ store, codec: stores.codec, ids: counter('race') });
+    const amended = await racing.amendGroupPermissions({ code: 'racers', add: ['contacts.read'] }, contextAt(T0));
+    expect(interfere).toBe(false);
+    expect(amended.state.permissions).toEqual(['contacts.read', 'notes.read', 'documents.read']);
+  });
+
+  it('refuses an unknown group, by its code, an unknown permission, and withdrawing user administration from the admin group', async () => {
+    const unknown = stores.administration.changeGroupPermissions({ code: 'Sailors', permissions: [] }, contextAt(T0));
+    await expect(unknown).rejects.toBeInstanceOf(NotFound);
+    await expect(unknown).rejects.toThrow('group sailors does not exist');
+    await expect(stores.administration.changeGroupPermissions({ code: '1st', permissions: [] }, contextAt(T0))).rejects.toMatchObject({ field: 'code' });
+    await expect(
+      stores.administration.changeGroupPermissions({ code: 'sales', permissions: ['thirdParties.read', 'thirdParties.fly'] }, contextAt(T0)),
+    ).rejects.toMatchObject({ field: 'permissions[1]' });
+    await stores.administration.createGroup({ code: 'admin', name: 'Administrators', permissions: [...permissions] }, contextAt(T0));
+    await expect(
+      stores.administration.changeGroupPermissions({ code: 'admin', permissions: permissions.filter((p) => p !== 'admin.usersAndGroups') }, contextAt(T0)),
+    ).rejects.toThrow(DomainRuleViolated);
+    await expect(stores.administration.amendGroupPermissions({ code: 'admin', remove: ['admin.usersAndGroups'] }, contextAt(T0))).rejects.toThrow(
+      DomainRuleViolated,
+    );
+    const kept = await stores.administration.changeGroupPermissions({ code: 'admin', permissions: ['admin.usersAndGroups'] }, contextAt(T0));
+    expect(kept.state.permissions).toEqual(['admin.usersAndGroups']);
+  });
+
   it('shows a token only once: a retried issue with the same idempotency key returns no token', async () => {
     const context = contextAt(T0, { idempotencyKey: 'laptop-token' });
     const first = await stores.administration.issueApiToken({ userId: claireId, label: 'laptop' }, context);
@@ -253,7 +377,7 @@ describe.each(readStoreBackends())('first-start bootstrap (%s read store)', (_la
       const created = await stores.administration.createUser({ login: 'claire' }, contextAt(T0));
       await stores.runner.waitFor(created.position);
       await stores.runner.stop();
-      await stores.opened.readStore.checkpoints.reset('users.v1');
+      await stores.opened.readStore.checkpoints.reset(usersProjection.name);
       const result = await bootstrapAdministrator({
         administration: stores.administration,
         store: stores.eventStore,

@@ -3,3 +3,5 @@ export * from './access-ids.js';
 export * from './authenticator.js';
 export * from './user-administration.js';
 export * from './bootstrap.js';
+export * from './oidc.js';
+export * from './viewer.js';

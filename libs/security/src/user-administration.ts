@@ -1,9 +1,11 @@
 import {
   DomainRuleViolated,
   groupDecider,
+  InvalidInput,
   NotFound,
   normalizeGroupCode,
   normalizeLogin,
+  permissionList,
   streams,
   userDecider,
   type CommandContext,
@@ -13,9 +15,21 @@ import {
   type Message,
   type UserState,
 } from '#domain';
-import { foldStream, handleCommand, randomIds, type EventCodec, type EventStore, type IdGenerator } from '#event-store';
+import {
+  foldStream,
+  handleCommand,
+  randomIds,
+  WrongExpectedRevision,
+  type EventCodec,
+  type EventStore,
+  type HandleCommandOptions,
+  type IdGenerator,
+} from '#event-store';
 import { apiTokenId, DEFAULT_SCRYPT, generateApiToken, hashApiToken, type ScryptParameters } from './api-token.js';
 import { groupIdForCode, userIdForLogin } from './access-ids.js';
+
+/** Times an amendment of a group's permissions is computed again when the group changed meanwhile. */
+const AMEND_RETRIES = 5;
 
 export type KnownUser = Exclude<UserState, { status: 'none' }>;
 export type KnownGroup = Exclude<GroupState, { status: 'none' }>;
@@ -85,6 +99,62 @@ export class UserAdministration {
     return this.run(groupDecider, streams.group(groupId), { type: 'CreateGroup', data: { groupId, ...input } }, context);
   }
 
+  /**
+   * Replaces the permissions of a group, named by its code or by its id. Its
+   * members hold the new ones from the request after the groups read model has
+   * applied the change: whoever must know when waits for `position` there.
+   */
+  async changeGroupPermissions(
+    input: ({ readonly code: string } | { readonly groupId: string }) & { readonly permissions: readonly string[] },
+    context: CommandContext,
+  ): Promise<Administered<KnownGroup>> {
+    let code: string | null = null;
+    let groupId: string;
+    if ('code' in input) {
+      code = normalizeGroupCode('code', input.code);
+      groupId = groupIdForCode(code);
+    } else {
+      groupId = input.groupId;
+    }
+    const command = { type: 'ChangeGroupPermissions', data: { groupId, permissions: input.permissions } } as const;
+    try {
+      return await this.run(groupDecider, streams.group(groupId), command, context);
+    } catch (error) {
+      // The id derives from the code: a group asked for by code is unknown under that code.
+      if (code !== null && error instanceof NotFound && error.entity === 'group') throw new NotFound('group', code);
+      throw error;
+    }
+  }
+
+  /**
+   * Grants `add` and withdraws `remove`, keeping the group's other permissions.
+   * The new list is computed from the group's stream and written only if nothing
+   * was appended to it meanwhile (otherwise computed again), so a concurrent
+   * change is never overwritten.
+   */
+  async amendGroupPermissions(
+    input: { readonly code: string; readonly add?: readonly string[] | null; readonly remove?: readonly string[] | null },
+    context: CommandContext,
+  ): Promise<Administered<KnownGroup>> {
+    const code = normalizeGroupCode('code', input.code);
+    const add = permissionList('add', input.add);
+    const remove = permissionList('remove', input.remove);
+    const both = remove.find((permission) => add.includes(permission));
+    if (both !== undefined) throw new InvalidInput('remove', `${both} is also to be added: grant or withdraw it, not both`);
+    const groupId = groupIdForCode(code);
+    for (let attempt = 0; ; attempt++) {
+      const { state, revision } = await foldStream(this.deps, groupDecider, streams.group(groupId));
+      if (state.status === 'none' || revision === null) throw new NotFound('group', code);
+      const permissions = [...state.permissions.filter((permission) => !remove.includes(permission)), ...add];
+      const command = { type: 'ChangeGroupPermissions', data: { groupId, permissions } } as const;
+      try {
+        return await this.run(groupDecider, streams.group(groupId), command, context, { expectedRevision: revision });
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevision) || attempt >= AMEND_RETRIES) throw error;
+      }
+    }
+  }
+
   async createUser(
     input: {
       readonly login: string;
@@ -119,6 +189,18 @@ export class UserAdministration {
 
   enableUser(input: { readonly userId: string }, context: CommandContext): Promise<Administered<KnownUser>> {
     return this.run(userDecider, streams.user(input.userId), { type: 'EnableUser', data: input }, context);
+  }
+
+  /**
+   * Limits the third parties the user sees: those of `territories` (null: any
+   * territory) and, when `ownedOnly`, the ones they own. Null and false lift
+   * every limit.
+   */
+  setScope(
+    input: { readonly userId: string; readonly territories: readonly string[] | null; readonly ownedOnly: boolean },
+    context: CommandContext,
+  ): Promise<Administered<KnownUser>> {
+    return this.run(userDecider, streams.user(input.userId), { type: 'SetUserScope', data: input }, context);
   }
 
   /**
@@ -168,8 +250,9 @@ export class UserAdministration {
     streamName: string,
     command: Command,
     context: CommandContext,
+    options: HandleCommandOptions = {},
   ): Promise<Administered<Exclude<State, { status: 'none' }>> & { readonly events: readonly Event[] }> {
-    const result = await handleCommand({ store: this.deps.store, codec: this.deps.codec, ids: this.ids }, decider, streamName, command, context);
+    const result = await handleCommand({ store: this.deps.store, codec: this.deps.codec, ids: this.ids }, decider, streamName, command, context, options);
     // Every command of these deciders refuses to leave a stream empty: a no-op
     // is only possible on an existing user or group.
     if (result.position === null || result.state.status === 'none') throw new Error(`${command.type} on ${streamName} left the stream empty`);

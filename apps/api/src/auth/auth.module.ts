@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import type { EventCodec, EventStore, IdGenerator } from '#event-store';
 import type { Clock, SuiviConfig } from '#platform';
 import { GroupQueries, UserQueries } from '#projections';
 import type { ReadStore } from '#read-store';
-import { Authenticator, UserAdministration } from '#security';
+import { Authenticator, OidcAuthenticator, UserAdministration } from '#security';
 import { CLOCK, CODEC, CONFIG, EVENT_STORE, IDS, READ_STORE } from '../infrastructure/tokens.js';
+import { AccessGuard } from './access.guard.js';
 import { AdminBootstrap } from './admin-bootstrap.service.js';
 import { BearerAuthentication } from './bearer-authentication.js';
+import { SecurityJournal } from './security-journal.js';
 
 /**
  * Authentication: the bearer-token check on every request, the first-start
@@ -23,6 +26,13 @@ import { BearerAuthentication } from './bearer-authentication.js';
         new Authenticator(users, { cacheTtlMs: config.authCacheTtlMs, clock }),
     },
     {
+      // null unless SUIVI_OIDC_* configure an identity provider.
+      provide: OidcAuthenticator,
+      inject: [UserQueries, CONFIG, CLOCK],
+      useFactory: (users: UserQueries, config: SuiviConfig, clock: Clock) =>
+        config.oidc === null ? null : new OidcAuthenticator(users, { ...config.oidc, clock }),
+    },
+    {
       provide: UserAdministration,
       inject: [EVENT_STORE, CODEC, IDS, UserQueries],
       useFactory: (store: EventStore, codec: EventCodec, ids: IdGenerator, users: UserQueries) =>
@@ -30,7 +40,9 @@ import { BearerAuthentication } from './bearer-authentication.js';
     },
     AdminBootstrap,
     BearerAuthentication,
+    SecurityJournal,
+    { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [UserQueries, GroupQueries, Authenticator, UserAdministration],
+  exports: [UserQueries, GroupQueries, Authenticator, UserAdministration, SecurityJournal],
 })
 export class AuthModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { SharedModule } from '../shared/shared.module.js';
 import { AddContactHandler } from './add-contact.handler.js';
 import { ArchiveContactHandler } from './archive-contact.handler.js';
@@ -6,7 +7,7 @@ import { ContactResolver, ThirdPartyContactsResolver } from './contact.resolver.
 import { UpdateContactHandler } from './update-contact.handler.js';
 
 @Module({
-  imports: [SharedModule],
+  imports: [SharedModule, AuthModule],
   providers: [AddContactHandler, UpdateContactHandler, ArchiveContactHandler, ContactResolver, ThirdPartyContactsResolver],
 })
 export class ContactModule {}

@@ -3,9 +3,12 @@ import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } fr
 import type { FastifyRequest } from 'fastify';
 import { InvalidInput } from '#domain';
 import { ContactQueries, DirectoryQueries } from '#projections';
+import { viewerOf } from '../auth/request-identity.js';
+import { SecurityJournal } from '../auth/security-journal.js';
 import { ReadConsistency } from '../graphql/read-consistency.js';
 import { CommandContextFactory } from '../shared/command-context.js';
 import { entityId, notNull, sentFields } from '../shared/input.js';
+import { ThirdPartyScopes } from '../shared/third-party-scope.js';
 import { thirdPartyFromDirectory } from '../third-party/third-party.mapper.js';
 import { ThirdParty } from '../third-party/third-party.types.js';
 import { AddContactCommand } from './add-contact.handler.js';
@@ -35,6 +38,8 @@ export class ContactResolver {
     private readonly contacts: ContactQueries,
     private readonly directory: DirectoryQueries,
     private readonly consistency: ReadConsistency,
+    private readonly scopes: ThirdPartyScopes,
+    private readonly journal: SecurityJournal,
   ) {}
 
   @Mutation(() => AddContactPayload, { description: 'Adds a contact (a person) to a third party.' })
@@ -74,14 +79,21 @@ export class ContactResolver {
     const contactId = entityId('id', id);
     await this.consistency.await(req);
     const entry = await this.contacts.get(contactId);
-    return entry ? contactFromEntry(entry) : null;
+    if (entry === null) return null;
+    const viewer = viewerOf(req);
+    if (!(await this.scopes.canSee(viewer, entry.thirdPartyId))) {
+      // The contact of a third party out of scope is answered like an unknown id; only administrators learn of the attempt.
+      this.journal.record({ reason: 'outOfScope', operation: 'Query.contact', viewer, request: req });
+      return null;
+    }
+    return contactFromEntry(entry);
   }
 
   @ResolveField('thirdParty', () => ThirdParty, { nullable: true, description: 'The third party the contact belongs to.' })
   async thirdParty(@Parent() contact: Contact, @Context('req') req: FastifyRequest): Promise<ThirdParty | null> {
     await this.consistency.await(req);
     const entry = await this.directory.get(contact.thirdPartyId);
-    return entry ? thirdPartyFromDirectory(entry) : null;
+    return entry && viewerOf(req).sees(entry) ? thirdPartyFromDirectory(entry) : null;
   }
 }
 
@@ -91,6 +103,7 @@ export class ThirdPartyContactsResolver {
   constructor(
     private readonly contacts: ContactQueries,
     private readonly consistency: ReadConsistency,
+    private readonly scopes: ThirdPartyScopes,
   ) {}
 
   @ResolveField('contacts', () => [Contact], { description: 'The contacts of the third party, by last name then first name.' })
@@ -101,6 +114,7 @@ export class ThirdPartyContactsResolver {
     @Context('req') req: FastifyRequest,
   ): Promise<Contact[]> {
     await this.consistency.await(req);
+    if (!(await this.scopes.canSee(viewerOf(req), thirdParty.id))) return [];
     const entries = await this.contacts.listByThirdParty(thirdParty.id, { includeArchived });
     return entries.map(contactFromEntry);
   }

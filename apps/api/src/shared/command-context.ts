@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { InvalidInput, type CommandContext } from '#domain';
 import type { IdGenerator } from '#event-store';
 import type { Clock } from '#platform';
-import { identityOf } from '../auth/request-identity.js';
+import type { Viewer } from '#security';
+import { viewerOf } from '../auth/request-identity.js';
 import { CLOCK, IDS } from '../infrastructure/tokens.js';
 
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 200;
@@ -21,6 +22,13 @@ export interface MutationControls {
 export interface CommandMeta {
   readonly context: CommandContext;
   readonly expectedRevision?: bigint;
+  /**
+   * Who asks, and the request they asked in: a scoped viewer's commands are
+   * judged through their eyes (see Aggregates.execute). Absent: a command
+   * Suivi issues itself, which sees everything.
+   */
+  readonly viewer?: Viewer;
+  readonly request?: FastifyRequest;
 }
 
 /**
@@ -43,12 +51,13 @@ export class CommandContextFactory {
       }
     }
     const expectedRevision = parseExpectedVersion(expectedVersion);
+    const viewer = viewerOf(req);
     const commandId = this.ids.next();
     const header = req.headers[CORRELATION_HEADER];
     const correlationId =
       typeof header === 'string' && header.length > 0 && header.length <= CORRELATION_MAX_LENGTH ? header : commandId;
     const context: CommandContext = {
-      actorId: identityOf(req).userId,
+      actorId: viewer.userId,
       now: this.clock.now(),
       commandId,
       correlationId,
@@ -56,7 +65,7 @@ export class CommandContextFactory {
       source: 'api',
       idempotencyKey: idempotencyKey ?? undefined,
     };
-    return expectedRevision === undefined ? { context } : { context, expectedRevision };
+    return expectedRevision === undefined ? { context, viewer, request: req } : { context, expectedRevision, viewer, request: req };
   }
 }
 

@@ -6,6 +6,7 @@ import { READ_STORE } from '../infrastructure/tokens.js';
 import { Aggregates } from './aggregates.js';
 import { CommandContextFactory } from './command-context.js';
 import { References } from './references.js';
+import { ThirdPartyScopes } from './third-party-scope.js';
 
 const queries = [DirectoryQueries, ContactQueries, ExchangeQueries, TimelineQueries, AuditJournalQueries] as const;
 
@@ -20,12 +21,13 @@ const queries = [DirectoryQueries, ContactQueries, ExchangeQueries, TimelineQuer
     Aggregates,
     References,
     ReadConsistency,
+    ThirdPartyScopes,
     ...queries.map((Queries) => ({
       provide: Queries,
       inject: [READ_STORE],
       useFactory: (readStore: ReadStore) => Queries.open(readStore),
     })),
   ],
-  exports: [CommandContextFactory, Aggregates, References, ReadConsistency, ...queries],
+  exports: [CommandContextFactory, Aggregates, References, ReadConsistency, ThirdPartyScopes, ...queries],
 })
 export class SharedModule {}

@@ -24,10 +24,13 @@ export class RegisterThirdPartyHandler implements ICommandHandler<RegisterThirdP
 
   async execute({ input, meta }: RegisterThirdPartyCommand): Promise<ThirdPartyWritten> {
     const thirdPartyId = this.aggregates.newId(meta.context, 'thirdParty');
+    // A user who sees only what they own owns what they register, unless they
+    // name someone else — which the scope check then refuses.
+    const ownerId = input.ownerId ?? (meta.viewer?.scoped && meta.viewer.scope?.ownedOnly ? meta.viewer.userId : null);
     return writeThirdParty(
       this.aggregates,
       thirdPartyId,
-      { type: 'RegisterThirdParty', data: { ...input, thirdPartyId, catalogue: this.catalogue } },
+      { type: 'RegisterThirdParty', data: { ...input, ownerId, thirdPartyId, catalogue: this.catalogue } },
       meta,
     );
   }

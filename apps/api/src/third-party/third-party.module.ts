@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { SharedModule } from '../shared/shared.module.js';
 import { ArchiveThirdPartyHandler } from './archive-third-party.handler.js';
 import { AssignThirdPartyOwnerHandler } from './assign-third-party-owner.handler.js';
@@ -9,7 +10,7 @@ import { ThirdPartyResolver } from './third-party.resolver.js';
 import { UpdateThirdPartyHandler } from './update-third-party.handler.js';
 
 @Module({
-  imports: [SharedModule],
+  imports: [SharedModule, AuthModule],
   providers: [
     RegisterThirdPartyHandler,
     UpdateThirdPartyHandler,

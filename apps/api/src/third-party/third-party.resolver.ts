@@ -3,7 +3,10 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { FastifyRequest } from 'fastify';
 import { streams, thirdPartyDecider, type Address, type Catalogue } from '#domain';
-import { DirectoryQueries } from '#projections';
+import { DirectoryQueries, type ThirdPartyScope } from '#projections';
+import type { Viewer } from '#security';
+import { viewerOf } from '../auth/request-identity.js';
+import { SecurityJournal } from '../auth/security-journal.js';
 import type { AddressInput } from '../graphql/common.types.js';
 import { ReadConsistency } from '../graphql/read-consistency.js';
 import { AFTER_ARG, FIRST_ARG, pageSize, toConnection } from '../graphql/relay.js';
@@ -44,6 +47,11 @@ const payload = (result: ThirdPartyWritten) => ({ thirdParty: result.thirdParty,
 const address = (input: AddressInput | null | undefined): Partial<Address> | null | undefined =>
   input === null || input === undefined ? input : { ...input };
 
+/** Whether a filter names a territory or an owner the scope leaves out: it finds nothing, and administrators are told. */
+const namesOutOfScope = (filter: { territory?: string | null; ownerId?: string | null }, scope: ThirdPartyScope, userId: string): boolean =>
+  (filter.territory != null && scope.territories !== null && !scope.territories.includes(filter.territory)) ||
+  (filter.ownerId != null && scope.ownedOnly && filter.ownerId !== userId);
+
 const UPDATABLE_TEXT = ['prospectStatus', 'leadSource', 'territory', 'vatNumber', 'email', 'phone', 'website', 'paymentTerms'] as const;
 
 @Resolver(() => ThirdParty)
@@ -54,6 +62,7 @@ export class ThirdPartyResolver {
     private readonly aggregates: Aggregates,
     private readonly directory: DirectoryQueries,
     private readonly consistency: ReadConsistency,
+    private readonly journal: SecurityJournal,
     @Inject(CATALOGUE) private readonly catalogue: Catalogue,
   ) {}
 
@@ -178,10 +187,17 @@ export class ThirdPartyResolver {
     @Context('req') req: FastifyRequest,
   ): Promise<ThirdParty | null> {
     const thirdPartyId = entityId('id', id);
-    if (asOf) return this.asOf(thirdPartyId, asOf);
+    const viewer = viewerOf(req);
+    if (asOf) {
+      // Judged as the third party is now, not as it was: one moved out of scope is out of scope, its past included.
+      if (viewer.scoped && !(await this.seesNow(viewer, thirdPartyId))) return this.outOfScope(viewer, req);
+      return this.asOf(thirdPartyId, asOf);
+    }
     await this.consistency.await(req);
     const entry = await this.directory.get(thirdPartyId);
-    return entry ? thirdPartyFromDirectory(entry) : null;
+    if (entry === null) return null;
+    if (!viewer.sees(entry)) return this.outOfScope(viewer, req);
+    return thirdPartyFromDirectory(entry);
   }
 
   @Query(() => ThirdPartyConnection, { description: 'The directory of third parties, sorted by name, with segmentation filters.' })
@@ -194,11 +210,17 @@ export class ThirdPartyResolver {
     const size = pageSize(first);
     const { customFields, ...criteria } = filter ?? {};
     const values = customFields ? customFieldValues(customFields, this.catalogue, 'filter.customFields') : {};
+    const viewer = viewerOf(req);
+    const scope = viewer.scoped && viewer.scope !== null ? { scope: viewer.scope, userId: viewer.userId } : null;
+    if (scope !== null && namesOutOfScope(criteria, scope.scope, viewer.userId)) {
+      this.journal.record({ reason: 'outOfScope', operation: 'Query.thirdParties', viewer, request: req });
+    }
     await this.consistency.await(req);
     const page = await this.directory.list({
       first: size,
       after: after ?? null,
       filter: { ...criteria, customFields: Object.entries(values).map(([key, value]) => ({ key, value })) },
+      scope,
     });
     return toConnection(page, thirdPartyFromDirectory);
   }
@@ -212,6 +234,19 @@ export class ThirdPartyResolver {
     if (thirdParty.asOf !== undefined) return null;
     await this.consistency.await(req);
     return (await this.directory.get(thirdParty.id))?.lastInteractionAt ?? null;
+  }
+
+  /** The answer for a third party out of the viewer's scope: the one for an unknown id, and a line in the security journal. */
+  private outOfScope(viewer: Viewer, req: FastifyRequest): null {
+    this.journal.record({ reason: 'outOfScope', operation: 'Query.thirdParty', viewer, request: req });
+    return null;
+  }
+
+  /** Scope as the third party's stream has it, so that a third party just registered is judged without waiting for the directory. */
+  private async seesNow(viewer: Viewer, thirdPartyId: string): Promise<boolean> {
+    const { state } = await this.aggregates.fold(thirdPartyDecider, streams.thirdParty(thirdPartyId));
+    // One that does not exist is not out of scope: the as-of view answers null for it.
+    return state.status === 'none' || viewer.sees({ territory: state.profile.territory, ownerId: state.ownerId });
   }
 
   /**

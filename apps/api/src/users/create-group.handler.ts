@@ -2,13 +2,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UserAdministration } from '#security';
 import { ReadConsistency } from '../graphql/read-consistency.js';
 import type { CommandMeta } from '../shared/command-context.js';
-import type { Group } from './users.types.js';
-import { awaitAuthentication, groupFromState } from './users.write.js';
-
-export interface GroupWritten {
-  readonly group: Group;
-  readonly position: bigint;
-}
+import { awaitAuthentication, groupFromState, type GroupWritten } from './users.write.js';
 
 export class CreateGroupCommand extends Command<GroupWritten> {
   constructor(

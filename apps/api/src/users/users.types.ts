@@ -2,7 +2,7 @@ import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { MutationInput, POSITION_DESCRIPTION } from '../graphql/common.types.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 
-@ObjectType({ description: 'A group of users. Its permissions say what its members may do (enforced from the next release).' })
+@ObjectType({ description: 'A group of users. Its permissions say what its members may do, from their next request on.' })
 export class Group {
   @Field(() => ID)
   id!: string;
@@ -35,6 +35,18 @@ export class ApiToken {
   revokedAt!: string | null;
 }
 
+@ObjectType({
+  description:
+    'The third parties a user is limited to: those of the territories (any territory when null) and, when ownedOnly, only the ones they own. Everything else — its contacts, exchanges, notes, timeline entries — behaves for them as if it did not exist.',
+})
+export class UserScope {
+  @Field(() => [String], { nullable: true, description: 'Territories whose third parties the user sees; null: any territory.' })
+  territories!: string[] | null;
+
+  @Field({ description: 'Only the third parties the user owns.' })
+  ownedOnly!: boolean;
+}
+
 @ObjectType({ description: 'A user account: who a token authenticates, and the actor recorded on their writes.' })
 export class UserAccount {
   @Field(() => ID, { description: 'The id recorded as the actor of everything this user does.' })
@@ -57,6 +69,9 @@ export class UserAccount {
 
   @Field(() => [ApiToken], { description: 'Their tokens, revoked and expired ones included, oldest first.' })
   apiTokens!: ApiToken[];
+
+  @Field(() => UserScope, { nullable: true, description: 'The third parties the user is limited to; null: every third party.' })
+  scope!: UserScope | null;
 
   /** Resolved into `groups`. */
   groupCodes!: string[];
@@ -87,6 +102,15 @@ export class CreateGroupInput extends MutationInput {
 
   @Field(() => [String], { nullable: true, description: 'Permission codes; none when absent.' })
   permissions?: string[] | null;
+}
+
+@InputType()
+export class ChangeGroupPermissionsInput extends MutationInput {
+  @Field({ description: 'The code of the group, e.g. `sales`.' })
+  code!: string;
+
+  @Field(() => [String], { description: 'The whole new list of permission codes (it replaces the current one); [] withdraws every permission.' })
+  permissions!: string[];
 }
 
 @InputType()
@@ -143,6 +167,21 @@ export class RevokeApiTokenInput extends MutationInput {
   reason?: string | null;
 }
 
+@InputType({ description: 'Both limits apply together; territories null and ownedOnly false lift every limit.' })
+export class SetUserScopeInput extends MutationInput {
+  @Field(() => ID)
+  userId!: string;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'The territories whose third parties the user sees (spelt as on the third parties); null or absent: any territory. An empty list is refused.',
+  })
+  territories?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Only the third parties the user owns (ThirdParty.owner).' })
+  ownedOnly?: boolean | null;
+}
+
 @ObjectType({ isAbstract: true })
 abstract class UserPayload {
   @Field(() => UserAccount)
@@ -168,7 +207,19 @@ export class DisableUserPayload extends UserPayload {}
 export class EnableUserPayload extends UserPayload {}
 
 @ObjectType()
+export class SetUserScopePayload extends UserPayload {}
+
+@ObjectType()
 export class CreateGroupPayload {
+  @Field(() => Group)
+  group!: Group;
+
+  @Field({ description: POSITION_DESCRIPTION })
+  position!: string;
+}
+
+@ObjectType()
+export class ChangeGroupPermissionsPayload {
   @Field(() => Group)
   group!: Group;
 

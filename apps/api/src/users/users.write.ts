@@ -3,11 +3,17 @@ import type { ApiTokenRecord, GroupState } from '#domain';
 import { groupsProjection, usersProjection, type ApiTokenEntry, type UserEntry } from '#projections';
 import type { KnownUser } from '#security';
 import type { ReadConsistency } from '../graphql/read-consistency.js';
-import type { ApiToken, Group, UserAccount } from './users.types.js';
+import type { ApiToken, Group, UserAccount, UserScope } from './users.types.js';
 
 /** What every user command returns: the account after it, and where it is in the log. */
 export interface UserWritten {
   readonly user: UserAccount;
+  readonly position: bigint;
+}
+
+/** What every group command returns: the group after it, and where it is in the log. */
+export interface GroupWritten {
+  readonly group: Group;
   readonly position: bigint;
 }
 
@@ -25,6 +31,11 @@ export const apiTokenOf = (user: UserAccount, tokenId: string): ApiToken => {
   return token;
 };
 
+const scopeOf = (scope: { readonly territories: readonly string[] | null; readonly ownedOnly: boolean } | null): UserScope | null =>
+  scope === null || (scope.territories === null && !scope.ownedOnly)
+    ? null
+    : { territories: scope.territories === null ? null : [...scope.territories], ownedOnly: scope.ownedOnly };
+
 /** The account as the write side has it after a command. */
 export const accountFromState = (state: KnownUser): UserAccount => ({
   id: state.userId,
@@ -34,6 +45,7 @@ export const accountFromState = (state: KnownUser): UserAccount => ({
   disabled: state.status === 'disabled',
   createdAt: state.createdAt,
   apiTokens: state.tokens.map(apiToken),
+  scope: scopeOf(state.scope),
   groupCodes: state.groups.map((g) => g.code),
 });
 
@@ -46,6 +58,7 @@ export const accountFromEntry = (entry: UserEntry): UserAccount => ({
   disabled: entry.disabled,
   createdAt: entry.createdAt,
   apiTokens: entry.tokens.map(apiToken),
+  scope: scopeOf(entry.scope),
   groupCodes: [...entry.groups],
 });
 

@@ -12,7 +12,11 @@ export type PermissionAction = (typeof permissionActions)[number];
 
 export const permissions = [
   ...permissionModules.flatMap((module) => permissionActions.map((action) => `${module}.${action}` as const)),
-  /** Exchanges of the whole team, not only one's own and those one collaborates on. */
+  /**
+   * Exchanges of the whole team, not only those one logged, made or collaborates
+   * on. Every default group holds it (a shared history is what Suivi is for); a
+   * custom group can leave it out to keep its members to their own exchanges.
+   */
   'exchanges.seeAll',
   'auditJournal.read',
   'admin.usersAndGroups',
@@ -35,7 +39,8 @@ export interface DefaultGroup {
  * The groups created on first start. Salespeople work third parties, contacts,
  * exchanges and follow-ups; support reads third parties and handles contacts
  * and follow-ups; accounting owns commercial documents and reads the journal;
- * administrators hold every permission, and only they see every exchange.
+ * administrators hold every permission, and only they administer users. Every
+ * group sees the whole team's exchanges (`exchanges.seeAll`).
  * Lists are in the canonical order of `permissions`.
  */
 export const defaultGroups: readonly DefaultGroup[] = [
@@ -49,6 +54,7 @@ export const defaultGroups: readonly DefaultGroup[] = [
       ...all('notes', 'read', 'create'),
       ...all('documents', 'read', 'create', 'update'),
       ...all('followUps', 'read', 'create', 'update', 'delete'),
+      'exchanges.seeAll',
     ],
   },
   {
@@ -61,6 +67,7 @@ export const defaultGroups: readonly DefaultGroup[] = [
       ...all('notes', 'read', 'create'),
       ...all('documents', 'read'),
       ...all('followUps', 'read', 'create', 'update', 'delete'),
+      'exchanges.seeAll',
     ],
   },
   {
@@ -73,6 +80,7 @@ export const defaultGroups: readonly DefaultGroup[] = [
       ...all('notes', 'read'),
       ...all('documents', 'read', 'create', 'update', 'delete'),
       ...all('followUps', 'read'),
+      'exchanges.seeAll',
       'auditJournal.read',
     ],
   },

@@ -35,6 +35,16 @@ export type ExchangeState =
   | ({ readonly status: 'logged' } & ExchangeRecord)
   | ({ readonly status: 'deleted' } & ExchangeRecord);
 
+/**
+ * Who takes part in an exchange: its author, who made the contact and the
+ * collaborators. Without `exchanges.seeAll`, a user sees only those they take part in.
+ */
+export const exchangeParticipants = (exchange: {
+  readonly authorId: string;
+  readonly contactedBy: string;
+  readonly collaboratorIds: readonly string[];
+}): string[] => [...new Set([exchange.authorId, exchange.contactedBy, ...exchange.collaboratorIds])];
+
 export const LINKED_DOCUMENT_REF_MAX_LENGTH = 100;
 export const COLLABORATORS_MAX = LIMITS.listItems;
 

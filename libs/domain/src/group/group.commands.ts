@@ -11,4 +11,13 @@ export type CreateGroup = Message<
   }
 >;
 
-export type GroupCommand = CreateGroup;
+/** Replaces the group's permissions with this list; the order given does not matter. */
+export type ChangeGroupPermissions = Message<
+  'ChangeGroupPermissions',
+  {
+    readonly groupId: string;
+    readonly permissions: readonly string[];
+  }
+>;
+
+export type GroupCommand = CreateGroup | ChangeGroupPermissions;

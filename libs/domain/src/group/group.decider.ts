@@ -1,9 +1,10 @@
-import { isPermission, permissions as allPermissions } from '../access/permissions.js';
-import { DomainRuleViolated, InvalidInput } from '../shared/errors.js';
+import { ADMIN_GROUP, isPermission, permissions as allPermissions, type Permission } from '../access/permissions.js';
+import { DomainRuleViolated, InvalidInput, NotFound } from '../shared/errors.js';
 import type { CommandContext, Decider } from '../shared/event.js';
 import { jsonEqual } from '../shared/field-changes.js';
 import { LIMITS, requiredText } from '../shared/validation.js';
-import type { CreateGroup, GroupCommand } from './group.commands.js';
+import type { FieldChange } from '../shared/values.js';
+import type { ChangeGroupPermissions, CreateGroup, GroupCommand } from './group.commands.js';
 import type { GroupEvent } from './group.events.js';
 
 export interface GroupRecord {
@@ -43,16 +44,28 @@ export const permissionList = (field: string, raw: unknown): string[] => {
   return allPermissions.filter((permission) => given.has(permission));
 };
 
+/** Without it nobody could administer users, groups and tokens: the admin group keeps it. */
+const ADMINISTRATION: Permission = 'admin.usersAndGroups';
+
 const initialState = (): GroupState => ({ status: 'none' });
 
-const evolve = (_state: GroupState, event: GroupEvent): GroupState => {
+/** The list a `permissions` change leaves, or `current` when the changes do not touch it. */
+const permissionsAfter = (changes: readonly FieldChange[], current: readonly string[]): readonly string[] => {
+  const change = changes.find((c) => c.field === 'permissions');
+  if (change === undefined || !Array.isArray(change.to)) return current;
+  return change.to.filter((permission): permission is string => typeof permission === 'string');
+};
+
+const evolve = (state: GroupState, event: GroupEvent): GroupState => {
   switch (event.type) {
     case 'GroupCreated': {
       const { groupId, code, name, permissions, createdAt } = event.data;
       return { status: 'active', groupId, code, name, permissions, createdAt };
     }
+    case 'GroupPermissionsChanged':
+      return state.status === 'active' ? { ...state, permissions: permissionsAfter(event.data.changes, state.permissions) } : state;
     default: {
-      const unreachable: never = event.type;
+      const unreachable: never = event;
       return unreachable;
     }
   }
@@ -71,12 +84,36 @@ const createGroup = (command: CreateGroup, state: GroupState, context: CommandCo
   return [{ type: 'GroupCreated', data: { groupId, code, name, permissions, createdAt: context.now.toISOString() } }];
 };
 
+const changeGroupPermissions = (command: ChangeGroupPermissions, state: GroupState): GroupEvent[] => {
+  const { groupId } = command.data;
+  if (state.status === 'none') throw new NotFound('group', groupId);
+  // Unlike a creation's, the list is required: a forgotten one must not withdraw every permission.
+  if (command.data.permissions === null || command.data.permissions === undefined) {
+    throw new InvalidInput('permissions', 'is required: the whole new list (an empty list withdraws every permission)');
+  }
+  const permissions = permissionList('permissions', command.data.permissions);
+  if (jsonEqual([...state.permissions], permissions)) return [];
+  if (state.code === ADMIN_GROUP && state.permissions.includes(ADMINISTRATION) && !permissions.includes(ADMINISTRATION)) {
+    throw new DomainRuleViolated(
+      `the ${ADMIN_GROUP} group keeps ${ADMINISTRATION}: without it nobody could administer users, groups and tokens any more`,
+    );
+  }
+  return [
+    {
+      type: 'GroupPermissionsChanged',
+      data: { groupId, code: state.code, changes: [{ field: 'permissions', from: [...state.permissions], to: permissions }] },
+    },
+  ];
+};
+
 const decide = (command: GroupCommand, state: GroupState, context: CommandContext): GroupEvent[] => {
   switch (command.type) {
     case 'CreateGroup':
       return createGroup(command, state, context);
+    case 'ChangeGroupPermissions':
+      return changeGroupPermissions(command, state);
     default: {
-      const unreachable: never = command.type;
+      const unreachable: never = command;
       return unreachable;
     }
   }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { defaultGroups, permissions } from '../access/permissions.js';
+import { ADMIN_GROUP, defaultGroups, permissions } from '../access/permissions.js';
 import { deciderSpec, fixedContext } from '../testing/decider-spec.js';
-import type { CreateGroup } from './group.commands.js';
+import type { ChangeGroupPermissions, CreateGroup } from './group.commands.js';
 import { groupDecider } from './group.decider.js';
-import type { GroupCreated } from './group.events.js';
+import type { GroupCreated, GroupPermissionsChanged } from './group.events.js';
 
 const { given, fold } = deciderSpec(groupDecider);
 
@@ -66,20 +66,83 @@ describe('CreateGroup', () => {
   });
 });
 
+describe('ChangeGroupPermissions', () => {
+  const change = (permissionList: readonly string[], groupId = 'g-1'): ChangeGroupPermissions => ({
+    type: 'ChangeGroupPermissions',
+    data: { groupId, permissions: permissionList },
+  });
+  const changed = (from: string[], to: string[], data: Partial<GroupPermissionsChanged['data']> = {}): GroupPermissionsChanged => ({
+    type: 'GroupPermissionsChanged',
+    data: { groupId: 'g-1', code: 'sales', changes: [{ field: 'permissions', from, to }], ...data },
+  });
+
+  it('replaces the list, both sides in the canonical order, duplicates dropped', () => {
+    given([created()])
+      .when(change(['auditJournal.read', 'exchanges.seeAll', 'thirdParties.read', 'exchanges.seeAll']))
+      .then([changed(['thirdParties.read', 'contacts.read'], ['thirdParties.read', 'exchanges.seeAll', 'auditJournal.read'])]);
+  });
+
+  it('may withdraw every permission', () => {
+    given([created()]).when(change([])).then([changed(['thirdParties.read', 'contacts.read'], [])]);
+  });
+
+  it('folds into the group with its new permissions, the rest unchanged', () => {
+    const state = given([created()]).when(change(['exchanges.seeAll', 'contacts.read'])).state();
+    expect(state).toEqual({ ...fold([created()]), permissions: ['contacts.read', 'exchanges.seeAll'] });
+    expect(fold([created(), changed(['thirdParties.read', 'contacts.read'], ['notes.read']), changed(['notes.read'], [])])).toMatchObject({
+      status: 'active',
+      permissions: [],
+    });
+  });
+
+  it('is a no-op when the list is the same, whatever its order', () => {
+    given([created()]).when(change(['contacts.read', 'thirdParties.read', 'contacts.read'])).thenNothing();
+    given([created(), changed(['thirdParties.read', 'contacts.read'], ['notes.read'])]).when(change(['notes.read'])).thenNothing();
+  });
+
+  it('refuses an unknown permission or a missing list, naming the field', () => {
+    given([created()]).when(change(['thirdParties.read', 'thirdParties.fly'])).thenInvalid('permissions[1]', /must be one of/);
+    given([created()]).when(change([42 as unknown as string])).thenInvalid('permissions[0]', /must be one of/);
+    given([created()]).when(change(null as unknown as string[])).thenInvalid('permissions', /is required/);
+    given([created()]).when(change('notes.read' as unknown as string[])).thenInvalid('permissions', /must be a list/);
+  });
+
+  it('refuses an unknown group', () => {
+    given([]).when(change(['thirdParties.read'], 'g-404')).thenNotFound('group', 'g-404');
+  });
+
+  describe('of the admin group', () => {
+    const adminCreated = created({ code: ADMIN_GROUP, name: 'Administrators', permissions: [...permissions] });
+    const others = permissions.filter((p) => p !== 'admin.usersAndGroups');
+
+    it('refuses to withdraw admin.usersAndGroups, or nobody could administer any more', () => {
+      given([adminCreated]).when(change(others)).thenViolates(/admin group keeps admin\.usersAndGroups: without it nobody could administer/);
+      given([adminCreated]).when(change([])).thenViolates(/keeps admin\.usersAndGroups/);
+    });
+
+    it('accepts any other change, and the same permission withdrawn from another group', () => {
+      const [event] = given([adminCreated]).when(change(['admin.usersAndGroups', 'auditJournal.read'])).events();
+      expect(event?.data).toMatchObject({ code: 'admin', changes: [{ field: 'permissions', to: ['auditJournal.read', 'admin.usersAndGroups'] }] });
+      const managers = created({ code: 'managers', permissions: ['admin.usersAndGroups'] });
+      expect(given([managers]).when(change([])).events()).toHaveLength(1);
+    });
+  });
+});
+
 describe('default groups', () => {
   it('are sales, support, accounting and admin, with valid permissions in canonical order', () => {
     expect(defaultGroups.map((g) => g.code)).toEqual(['sales', 'support', 'accounting', 'admin']);
     for (const group of defaultGroups) {
       const [event] = given([]).when(create({ code: group.code, name: group.name, permissions: [...group.permissions] })).events();
-      expect(event?.data.permissions).toEqual(group.permissions);
+      expect(event?.data).toMatchObject({ permissions: group.permissions });
     }
   });
 
-  it('give administrators every permission, and only them every exchange and user administration', () => {
+  it('give administrators every permission, only them user administration, and everyone the whole team\'s exchanges', () => {
     expect(defaultGroups.find((g) => g.code === 'admin')?.permissions).toEqual(permissions);
     for (const group of defaultGroups.filter((g) => g.code !== 'admin')) {
       expect(group.permissions).not.toContain('admin.usersAndGroups');
-      expect(group.permissions).not.toContain('exchanges.seeAll');
+      expect(group.permissions).toContain('exchanges.seeAll');
     }
   });
 

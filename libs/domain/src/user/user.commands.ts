@@ -49,6 +49,12 @@ export type RevokeApiToken = Message<
   { readonly userId: string; readonly tokenId: string; readonly reason?: string | null }
 >;
 
+/** Limits the third parties the user sees; `territories` null and `ownedOnly` false lift every limit. */
+export type SetUserScope = Message<
+  'SetUserScope',
+  { readonly userId: string; readonly territories: readonly string[] | null; readonly ownedOnly: boolean }
+>;
+
 export type UserCommand =
   | CreateUser
   | DisableUser
@@ -56,4 +62,5 @@ export type UserCommand =
   | AddUserToGroup
   | RemoveUserFromGroup
   | IssueApiToken
-  | RevokeApiToken;
+  | RevokeApiToken
+  | SetUserScope;

@@ -11,6 +11,7 @@ import type {
   IssueApiToken,
   RemoveUserFromGroup,
   RevokeApiToken,
+  SetUserScope,
   UserCommand,
 } from './user.commands.js';
 import type { UserEvent } from './user.events.js';
@@ -30,6 +31,18 @@ export interface ApiTokenRecord {
   readonly revokedAt: string | null;
 }
 
+/**
+ * The third parties a user may see: those of `territories` (null: any) and,
+ * when `ownedOnly`, only the ones they own.
+ */
+export interface UserScope {
+  readonly territories: readonly string[] | null;
+  readonly ownedOnly: boolean;
+}
+
+/** Every third party: what a user starts with. */
+export const UNRESTRICTED_SCOPE: UserScope = { territories: null, ownedOnly: false };
+
 export interface UserRecord {
   readonly userId: string;
   readonly login: string;
@@ -40,6 +53,7 @@ export interface UserRecord {
   readonly groups: readonly GroupMembership[];
   /** In the order they were issued. */
   readonly tokens: readonly ApiTokenRecord[];
+  readonly scope: UserScope;
 }
 
 export type UserState =
@@ -78,7 +92,7 @@ const evolve = (state: UserState, event: UserEvent): UserState => {
   switch (event.type) {
     case 'UserCreated': {
       const { userId, login, displayName, email, createdAt } = event.data;
-      return { status: 'active', userId, login, displayName, email, createdAt, groups: [], tokens: [] };
+      return { status: 'active', userId, login, displayName, email, createdAt, groups: [], tokens: [], scope: UNRESTRICTED_SCOPE };
     }
     case 'UserDisabled':
       return state.status === 'none' ? state : { ...state, status: 'disabled' };
@@ -101,6 +115,10 @@ const evolve = (state: UserState, event: UserEvent): UserState => {
     case 'ApiTokenRevoked': {
       const { tokenId, revokedAt } = event.data;
       return withRecord(state, ({ tokens }) => ({ tokens: tokens.map((t) => (t.tokenId === tokenId ? { ...t, revokedAt } : t)) }));
+    }
+    case 'UserScopeChanged': {
+      const { territories, ownedOnly } = event.data;
+      return withRecord(state, () => ({ scope: { territories: territories === null ? null : [...territories], ownedOnly } }));
     }
     default: {
       const unreachable: never = event;
@@ -219,6 +237,40 @@ const revokeApiToken = (command: RevokeApiToken, state: UserState, context: Comm
   return [{ type: 'ApiTokenRevoked', data: { userId, tokenId, reason, revokedAt: context.now.toISOString() } }];
 };
 
+/**
+ * The territories of a scope, written as third parties' territories are
+ * (trimmed, NFC, at most LIMITS.short characters) so that they compare equal;
+ * duplicates dropped, the first one kept. null is any territory; an empty
+ * list would be no third party at all, which is never what is meant.
+ */
+const scopeTerritories = (raw: unknown): string[] | null => {
+  if (raw === null || raw === undefined) return null;
+  if (!Array.isArray(raw)) throw new InvalidInput('territories', 'must be a list of territories, or null for any territory');
+  const territories: string[] = [];
+  raw.forEach((item: unknown, index) => {
+    const territory = requiredText(`territories[${index}]`, item, { max: LIMITS.short });
+    if (!territories.includes(territory)) territories.push(territory);
+  });
+  if (territories.length === 0) {
+    throw new InvalidInput('territories', 'must name at least one territory (null: any territory)');
+  }
+  if (territories.length > LIMITS.listItems) throw new InvalidInput('territories', `must have at most ${LIMITS.listItems} items`);
+  return territories;
+};
+
+const sameTerritories = (a: readonly string[] | null, b: readonly string[] | null): boolean =>
+  a === null || b === null ? a === b : a.length === b.length && a.every((territory) => b.includes(territory));
+
+const setUserScope = (command: SetUserScope, state: UserState): UserEvent[] => {
+  const { userId } = command.data;
+  const current = existing(state, userId);
+  const territories = scopeTerritories(command.data.territories);
+  const { ownedOnly } = command.data;
+  if (typeof ownedOnly !== 'boolean') throw new InvalidInput('ownedOnly', 'must be true or false');
+  if (sameTerritories(current.scope.territories, territories) && current.scope.ownedOnly === ownedOnly) return [];
+  return [{ type: 'UserScopeChanged', data: { userId, territories, ownedOnly } }];
+};
+
 const decide = (command: UserCommand, state: UserState, context: CommandContext): UserEvent[] => {
   switch (command.type) {
     case 'CreateUser':
@@ -235,6 +287,8 @@ const decide = (command: UserCommand, state: UserState, context: CommandContext)
       return issueApiToken(command, state, context);
     case 'RevokeApiToken':
       return revokeApiToken(command, state, context);
+    case 'SetUserScope':
+      return setUserScope(command, state);
     default: {
       const unreachable: never = command;
       return unreachable;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { deciderSpec, NOW } from '../testing/decider-spec.js';
-import type { CreateUser, GroupReference, IssueApiToken } from './user.commands.js';
+import type { CreateUser, GroupReference, IssueApiToken, SetUserScope } from './user.commands.js';
 import { isTokenValid, normalizeLogin, userDecider } from './user.decider.js';
-import type { ApiTokenIssued, UserAddedToGroup, UserCreated, UserEvent } from './user.events.js';
+import type { ApiTokenIssued, UserAddedToGroup, UserCreated, UserEvent, UserScopeChanged } from './user.events.js';
 
 const { given, fold } = deciderSpec(userDecider);
 
@@ -60,6 +60,7 @@ describe('CreateUser', () => {
       createdAt: AT,
       groups: [{ groupId: 'g-sales', code: 'sales' }],
       tokens: [],
+      scope: { territories: null, ownedOnly: false },
     });
   });
 
@@ -185,6 +186,60 @@ describe('RevokeApiToken', () => {
     given([...claire, issued(), disabled]).when({ type: 'RevokeApiToken', data: { userId: 'u-1', tokenId: 't-1' } }).then([
       { ...revoked, data: { ...revoked.data, reason: null } } as UserEvent,
     ]);
+  });
+});
+
+describe('SetUserScope', () => {
+  const scope = (data: Partial<SetUserScope['data']> = {}): SetUserScope => ({
+    type: 'SetUserScope',
+    data: { userId: 'u-1', territories: ['Nord'], ownedOnly: false, ...data },
+  });
+  const changed = (data: Partial<UserScopeChanged['data']> = {}): UserScopeChanged => ({
+    type: 'UserScopeChanged',
+    data: { userId: 'u-1', territories: ['Nord'], ownedOnly: false, ...data },
+  });
+
+  it('limits the user to territories, trimmed and without duplicates, in the order given', () => {
+    given(claire)
+      .when(scope({ territories: [' Nord ', 'Sud', 'Nord', 'Sud '] }))
+      .then([changed({ territories: ['Nord', 'Sud'] })]);
+  });
+
+  it('limits the user to the third parties they own, in any territory', () => {
+    given(claire).when(scope({ territories: null, ownedOnly: true })).then([changed({ territories: null, ownedOnly: true })]);
+  });
+
+  it('folds into the record, and lifting every limit is a change too', () => {
+    const limited = [...claire, changed({ territories: ['Nord', 'Sud'], ownedOnly: true })];
+    const state = fold(limited);
+    expect(state.status !== 'none' && state.scope).toEqual({ territories: ['Nord', 'Sud'], ownedOnly: true });
+    given(limited).when(scope({ territories: null, ownedOnly: false })).then([changed({ territories: null, ownedOnly: false })]);
+    const lifted = fold([...limited, changed({ territories: null, ownedOnly: false })]);
+    expect(lifted.status !== 'none' && lifted.scope).toEqual({ territories: null, ownedOnly: false });
+  });
+
+  it('is a no-op when nothing changes, whatever the order of the territories', () => {
+    given(claire).when(scope({ territories: null, ownedOnly: false })).thenNothing();
+    const limited = [...claire, changed({ territories: ['Nord', 'Sud'] })];
+    given(limited).when(scope({ territories: ['Sud', 'Nord', 'Nord'] })).thenNothing();
+    given(limited).when(scope({ territories: ['Nord'] })).then([changed({ territories: ['Nord'] })]);
+    given(limited).when(scope({ territories: ['Nord', 'Sud'], ownedOnly: true })).then([changed({ territories: ['Nord', 'Sud'], ownedOnly: true })]);
+  });
+
+  it.each<[string, Partial<SetUserScope['data']>, string, RegExp]>([
+    ['an empty list (no third party at all)', { territories: [] }, 'territories', /at least one territory \(null: any territory\)/],
+    ['a blank territory', { territories: ['Nord', '  '] }, 'territories[1]', /must not be empty/],
+    ['a territory longer than a third party\'s', { territories: ['t'.repeat(201)] }, 'territories[0]', /at most 200/],
+    ['a territory with a line break', { territories: ['Nord\nSud'] }, 'territories[0]', /line breaks/],
+    ['something else than a list', { territories: 'Nord' as unknown as string[] }, 'territories', /must be a list/],
+    ['more than 50 territories', { territories: Array.from({ length: 51 }, (_, i) => `T${i}`) }, 'territories', /at most 50/],
+    ['ownedOnly that is not a boolean', { ownedOnly: 'yes' as unknown as boolean }, 'ownedOnly', /true or false/],
+  ])('refuses %s, naming the field', (_label, data, field, message) => {
+    given(claire).when(scope(data)).thenInvalid(field, message);
+  });
+
+  it('refuses an unknown user', () => {
+    given([]).when(scope()).thenNotFound('user', 'u-1');
   });
 });
 

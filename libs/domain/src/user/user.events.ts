@@ -60,6 +60,16 @@ export type ApiTokenRevoked = Message<
   { readonly userId: string; readonly tokenId: string; readonly reason: string | null; readonly revokedAt: string }
 >;
 
+/**
+ * Which third parties the user may see from now on: those of `territories`
+ * (null: any territory) and, when `ownedOnly`, only those they own. Both
+ * limits apply together; null and false is no limit at all.
+ */
+export type UserScopeChanged = Message<
+  'UserScopeChanged',
+  { readonly userId: string; readonly territories: string[] | null; readonly ownedOnly: boolean }
+>;
+
 export type UserEvent =
   | UserCreated
   | UserDisabled
@@ -67,4 +77,5 @@ export type UserEvent =
   | UserAddedToGroup
   | UserRemovedFromGroup
   | ApiTokenIssued
-  | ApiTokenRevoked;
+  | ApiTokenRevoked
+  | UserScopeChanged;

@@ -295,6 +295,34 @@ describe('DirectoryQueries against the SQLite read store', () => {
     );
   });
 
+  it('lists only what a scope admits, in the query: pages and totalCount hold nothing else', async () => {
+    const north = { scope: { territories: ['north', 'east'], ownedOnly: false }, userId: 'alice' };
+    const page = await queries.list({ first: 2, scope: north });
+    expect(names(page)).toEqual(['ACME', 'Acme']);
+    expect(page.totalCount).toBe(5);
+    const rest = await queries.list({ first: 100, after: page.endCursor, scope: north });
+    expect(names(rest)).toEqual(['Bâtiments Réunis', 'Élodie Martin', 'Zoë Industries']);
+    expect(rest.hasNextPage).toBe(false);
+
+    const alicesOwn = { scope: { territories: null, ownedOnly: true }, userId: 'alice' };
+    expect(names(await queries.list({ first: 100, scope: alicesOwn }))).toEqual(['Élodie Martin', 'Zoë Industries']);
+    const both = { scope: { territories: ['south', 'east'], ownedOnly: true }, userId: 'bob' };
+    expect(names(await queries.list({ first: 100, scope: both }))).toEqual(['elephant corp']);
+  });
+
+  it('finds nothing out of scope through a filter that names it', async () => {
+    const north = { scope: { territories: ['north'], ownedOnly: false }, userId: 'alice' };
+    for (const filter of [{ territory: 'south' }, { search: 'zola' }, { ownerId: 'nobody' }, { search: 'fils', includeArchived: true, territory: 'east' }]) {
+      const page = await queries.list({ first: 100, filter, scope: north });
+      expect({ filter, names: names(page), totalCount: page.totalCount }).toEqual({ filter, names: [], totalCount: 0 });
+    }
+    expect(names(await queries.list({ first: 100, filter: { ownerId: 'bob' }, scope: north }))).toEqual(['Acme']);
+    const alicesOwn = { scope: { territories: null, ownedOnly: true }, userId: 'alice' };
+    expect((await queries.list({ first: 100, filter: { ownerId: 'bob' }, scope: alicesOwn })).totalCount).toBe(0);
+    expect(await queries.idsInScope(north.scope, 'alice')).toEqual(expect.arrayContaining([thirdPartyId(1), thirdPartyId(3), thirdPartyId(5), thirdPartyId(8)]));
+    expect(await queries.idsInScope(north.scope, 'alice')).toHaveLength(4);
+  });
+
   it('accepts the bounds 1 and 100', async () => {
     expect((await queries.list({ first: 1 })).items).toHaveLength(1);
     expect((await queries.list({ first: 100 })).items).toHaveLength(7);

@@ -2,6 +2,7 @@ import { instantArgument } from '../shared/read-model-keys.js';
 import { countedPage } from '../shared/paging.js';
 import type { CustomFieldValue, ProspectStatus, ThirdPartyKind, ThirdPartyRole } from '#domain';
 import type { Collection, Filter, Page, ReadStore } from '#read-store';
+import type { ThirdPartyScope } from '../users/users.projection.js';
 import {
   customFieldTerm,
   directoryCollection,
@@ -55,9 +56,17 @@ export interface DirectoryListArgs {
   readonly first: number;
   readonly after?: string | null;
   readonly filter?: DirectoryFilter | null;
+  /**
+   * The user the list is for, when they are limited to some third parties:
+   * the rest is left out by the query itself, so pages and totalCount hold
+   * only what they see. Absent or null: every third party.
+   */
+  readonly scope?: { readonly scope: ThirdPartyScope; readonly userId: string } | null;
 }
 
 export type DirectoryPage = Page<DirectoryEntry> & { readonly totalCount: number };
+
+const SCOPE_READ_PAGE = 1_000;
 
 /** The reads the API needs on the directory, sorted by name (accent- and case-insensitive). */
 export class DirectoryQueries {
@@ -72,12 +81,37 @@ export class DirectoryQueries {
     return (await this.collection.get(id))?.doc ?? null;
   }
 
+  /**
+   * The ids of every third party (archived included) a scope admits: those of
+   * its territories and, when `ownedOnly`, owned by `userId`. Read whole: the
+   * other read models filter on these ids.
+   */
+  async idsInScope(scope: ThirdPartyScope, userId: string): Promise<string[]> {
+    const where = scopeWhere(scope, userId);
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.collection.find({ where, first: SCOPE_READ_PAGE, after });
+      for (const item of page.items) ids.push(item.doc.id);
+      if (!page.hasNextPage) return ids;
+      after = page.endCursor;
+    }
+  }
+
   async list(args: DirectoryListArgs): Promise<DirectoryPage> {
     const where = directoryWhere(args.filter ?? {});
+    if (args.scope) where.push(...scopeWhere(args.scope.scope, args.scope.userId));
     return countedPage(this.collection, { where, sort: { field: 'nameKey', direction: 'asc' }, first: args.first, after: args.after });
   }
 }
 
+/** The third parties a scope admits: of its territories and, when `ownedOnly`, owned by the user. */
+const scopeWhere = (scope: ThirdPartyScope, userId: string): Filter[] => {
+  const where: Filter[] = [];
+  if (scope.territories !== null) where.push({ field: 'territory', op: 'in', value: [...scope.territories] });
+  if (scope.ownedOnly) where.push({ field: 'ownerId', op: 'eq', value: userId });
+  return where;
+};
 
 const directoryWhere = (filter: DirectoryFilter): Filter[] => {
   const where: Filter[] = [];

@@ -15,7 +15,7 @@ export type GroupEntry = {
   readonly lastPosition: string;
 };
 
-const selection = eventSelection<GroupEvent>(['GroupCreated']);
+const selection = eventSelection<GroupEvent>(['GroupCreated', 'GroupPermissionsChanged']);
 
 export const groupsCollection: CollectionDefinition = {
   name: 'groups',
@@ -38,8 +38,20 @@ export const evolveGroups = (doc: GroupEntry | null, envelope: EventEnvelope): G
         lastPosition: event.position.toString(),
       };
     }
+    case 'GroupPermissionsChanged': {
+      // Follows the group's creation on the same stream.
+      if (doc === null) return doc;
+      const change = event.data.changes.find((c) => c.field === 'permissions');
+      if (change === undefined || !Array.isArray(change.to)) return doc;
+      return {
+        ...doc,
+        permissions: change.to.filter((permission): permission is string => typeof permission === 'string'),
+        version: event.revision.toString(),
+        lastPosition: event.position.toString(),
+      };
+    }
     default: {
-      const unreachable: never = event.type;
+      const unreachable: never = event;
       return unreachable;
     }
   }

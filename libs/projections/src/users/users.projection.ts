@@ -19,6 +19,16 @@ export type ApiTokenEntry = {
 };
 
 /**
+ * A limit on the third parties a user sees: those of the listed territories
+ * (null: any territory) and, when `ownedOnly`, only those the user owns. Both
+ * limits apply together.
+ */
+export type ThirdPartyScope = {
+  readonly territories: string[] | null;
+  readonly ownedOnly: boolean;
+};
+
+/**
  * A user account as authentication and administration read it: one document per
  * user, its group codes and tokens included, so that checking a request's token
  * is a single read by id. A type alias (not an interface) so it is a `Doc`.
@@ -35,6 +45,8 @@ export type UserEntry = {
   readonly tokens: ApiTokenEntry[];
   /** The ids of `tokens`: indexed, to find the user a token belongs to. */
   readonly tokenIds: string[];
+  /** Which third parties the user may see; null: all of them. */
+  readonly scope: ThirdPartyScope | null;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** Revision of the user's stream. */
@@ -50,6 +62,7 @@ const selection = eventSelection<UserEvent>([
   'UserRemovedFromGroup',
   'ApiTokenIssued',
   'ApiTokenRevoked',
+  'UserScopeChanged',
 ]);
 
 export const usersCollection: CollectionDefinition = {
@@ -83,6 +96,7 @@ export const evolveUsers = (doc: UserEntry | null, envelope: EventEnvelope): Use
       groupIds: [],
       tokens: [],
       tokenIds: [],
+      scope: null,
       createdAt,
       updatedAt: event.metadata.occurredAt,
       version: event.revision.toString(),
@@ -130,6 +144,13 @@ export const evolveUsers = (doc: UserEntry | null, envelope: EventEnvelope): Use
         entry.tokens = doc.tokens.map((token) => (token.tokenId === tokenId ? { ...token, revoked: true, revokedAt } : token));
       });
     }
+    case 'UserScopeChanged': {
+      const { territories, ownedOnly } = event.data;
+      return touched(doc, event, (entry) => {
+        // No limit at all is stored as null, so "is this user scoped" is one test.
+        entry.scope = territories === null && !ownedOnly ? null : { territories: territories === null ? null : [...territories], ownedOnly };
+      });
+    }
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -138,7 +159,7 @@ export const evolveUsers = (doc: UserEntry | null, envelope: EventEnvelope): Use
 };
 
 export const usersProjection: Projection<UserEntry> = {
-  name: 'users.v1',
+  name: 'users.v2',
   collection: usersCollection,
   canHandle: selection.canHandle,
   documentId: (envelope) => selection.select(envelope)?.data.userId ?? null,

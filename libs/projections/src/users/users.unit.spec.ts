@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { GroupCreated, UserEvent } from '#domain';
+import type { GroupCreated, GroupPermissionsChanged, UserEvent } from '#domain';
 import type { EventEnvelope } from '#event-store';
 import { docsOf, envelopeOf, foldProjection } from '../testing/envelope-fixtures.js';
 import { evolveGroups, groupsProjection, type GroupEntry } from './groups.projection.js';
@@ -52,6 +52,7 @@ const expected: UserEntry = {
     { tokenId: 't-2', label: null, hash: `${HASH}2`, issuedAt: '2026-03-03T10:00:00.000Z', expiresAt: '2026-04-01T00:00:00.000Z', revoked: false, revokedAt: null },
   ],
   tokenIds: ['t-1', 't-2'],
+  scope: null,
   createdAt: '2026-03-02T09:30:00.000Z',
   updatedAt: '2026-03-05T10:00:00.000Z',
   version: '7',
@@ -85,6 +86,18 @@ describe('users projection', () => {
     expect(enabled?.disabled).toBe(false);
   });
 
+  it('keeps the scope a user was limited to, and null once every limit is lifted', () => {
+    const doc = docsOf(foldProjection(usersProjection, history()))['u-1']!;
+    const scoped = (data: { territories: string[] | null; ownedOnly: boolean }, revision: bigint, position: bigint) =>
+      envelopeOf({ type: 'UserScopeChanged', data: { userId: 'u-1', ...data } }, { streamName: stream, revision, position, occurredAt: '2026-03-07T00:00:00.000Z' });
+    const limited = evolveUsers(doc, scoped({ territories: ['Nord', 'Sud'], ownedOnly: false }, 8n, 15n))!;
+    expect(limited).toMatchObject({ scope: { territories: ['Nord', 'Sud'], ownedOnly: false }, version: '8', lastPosition: '15', updatedAt: '2026-03-07T00:00:00.000Z' });
+    const owned = evolveUsers(limited, scoped({ territories: null, ownedOnly: true }, 9n, 16n))!;
+    expect(owned.scope).toEqual({ territories: null, ownedOnly: true });
+    expect(evolveUsers(owned, scoped({ territories: null, ownedOnly: false }, 10n, 17n))!.scope).toBeNull();
+    expect(usersProjection.documentId(scoped({ territories: null, ownedOnly: true }, 9n, 16n))).toBe('u-1');
+  });
+
   it('routes user events to their user, ignores every other event, and leaves an unknown user alone', () => {
     for (const event of history()) expect(usersProjection.documentId(event)).toBe('u-1');
     for (const event of others) {
@@ -95,7 +108,7 @@ describe('users projection', () => {
   });
 
   it('declares the indexes authentication looks users up by', () => {
-    expect(usersProjection.name).toBe('users.v1');
+    expect(usersProjection.name).toBe('users.v2');
     expect(usersProjection.collection).toEqual({ name: 'users', indexes: ['login', 'disabled', 'tokenIds', 'groups'] });
   });
 });
@@ -116,6 +129,29 @@ describe('groups projection', () => {
     const once = foldProjection(groupsProjection, [created, ...history()]);
     expect(docsOf(once)).toEqual({ 'g-sales': expectedGroup });
     expect(docsOf(foldProjection(groupsProjection, [created, created], once))).toEqual({ 'g-sales': expectedGroup });
+  });
+
+  const permissionsChanged = (from: string[], to: string[], revision: bigint, position: bigint) =>
+    envelopeOf<GroupPermissionsChanged>(
+      { type: 'GroupPermissionsChanged', data: { groupId: 'g-sales', code: 'sales', changes: [{ field: 'permissions', from, to }] } },
+      { streamName: 'group-g-sales', revision, position },
+    );
+
+  it('replaces the permissions when they change, the rest of the document as it was, once however often it is applied', () => {
+    const granted = permissionsChanged(['thirdParties.read'], ['thirdParties.read', 'exchanges.seeAll'], 1n, 20n);
+    const revoked = permissionsChanged(['thirdParties.read', 'exchanges.seeAll'], ['exchanges.seeAll'], 2n, 21n);
+    const afterGrant = foldProjection(groupsProjection, [created, granted]);
+    expect(docsOf(afterGrant)).toEqual({
+      'g-sales': { ...expectedGroup, permissions: ['thirdParties.read', 'exchanges.seeAll'], version: '1', lastPosition: '20' },
+    });
+    const afterRevoke = foldProjection(groupsProjection, [revoked, granted, revoked], afterGrant);
+    expect(docsOf(afterRevoke)).toEqual({ 'g-sales': { ...expectedGroup, permissions: ['exchanges.seeAll'], version: '2', lastPosition: '21' } });
+    // The document's shape is unchanged: the projection keeps its name, no rebuild needed.
+    expect(groupsProjection.name).toBe('groups.v1');
+  });
+
+  it('ignores a change of permissions of a group it has not seen created', () => {
+    expect(evolveGroups(null, permissionsChanged([], ['notes.read'], 1n, 20n))).toBeNull();
   });
 
   it('ignores user events', () => {

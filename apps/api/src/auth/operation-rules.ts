@@ -1,0 +1,77 @@
+import type { Permission } from '#domain';
+
+/** `authenticated`: any user with a valid token (their own account, nothing of anyone else's). */
+export type AccessRule = Permission | 'authenticated';
+
+/**
+ * Who may run each GraphQL operation, in one table: every root field, and
+ * every field with its own resolver that reads another module's records (a
+ * third party's contacts need `contacts.read`). The access guard refuses a
+ * field that has no rule here, and test/authorization-matrix.e2e.spec.ts
+ * fails on a root field missing from it, so a new operation cannot ship
+ * without a decision. Scope (territories, ownership) and confidentiality are
+ * applied on top, by the resolvers, on what a permitted operation returns.
+ */
+export const operationRules = {
+  // Third parties
+  'Query.thirdParty': 'thirdParties.read',
+  'Query.thirdParties': 'thirdParties.read',
+  'Query.timeline': 'thirdParties.read',
+  'Mutation.registerThirdParty': 'thirdParties.create',
+  'Mutation.updateThirdParty': 'thirdParties.update',
+  'Mutation.categoriseThirdParty': 'thirdParties.update',
+  'Mutation.assignThirdPartyOwner': 'thirdParties.update',
+  'Mutation.convertProspect': 'thirdParties.update',
+  'Mutation.archiveThirdParty': 'thirdParties.delete',
+  'ThirdParty.lastInteractionAt': 'thirdParties.read',
+  'ThirdParty.timeline': 'thirdParties.read',
+  'Exchange.thirdParty': 'thirdParties.read',
+  'Contact.thirdParty': 'thirdParties.read',
+
+  // Contacts
+  'Query.contact': 'contacts.read',
+  'Mutation.addContact': 'contacts.create',
+  'Mutation.updateContact': 'contacts.update',
+  'Mutation.archiveContact': 'contacts.delete',
+  'ThirdParty.contacts': 'contacts.read',
+  'Contact.timeline': 'contacts.read',
+  'Exchange.contacts': 'contacts.read',
+
+  // Exchanges
+  'Query.exchange': 'exchanges.read',
+  'Query.exchanges': 'exchanges.read',
+  'Query.latestExchanges': 'exchanges.read',
+  'Query.upcomingContacts': 'exchanges.read',
+  'Mutation.logExchange': 'exchanges.create',
+  'Mutation.updateExchange': 'exchanges.update',
+  'Mutation.changeExchangeStatus': 'exchanges.update',
+  'Mutation.deleteExchange': 'exchanges.delete',
+  'Exchange.confidentialComment': 'exchanges.read',
+  'TimelineEntry.confidentialComment': 'exchanges.read',
+
+  // Notes
+  'Mutation.addNote': 'notes.create',
+
+  // Audit journal
+  'Query.auditJournal': 'auditJournal.read',
+  'Query.verifyAuditJournal': 'auditJournal.read',
+
+  // Users, groups and tokens
+  'Query.me': 'authenticated',
+  'UserAccount.groups': 'authenticated',
+  'Mutation.createUser': 'admin.usersAndGroups',
+  'Mutation.createGroup': 'admin.usersAndGroups',
+  'Mutation.changeGroupPermissions': 'admin.usersAndGroups',
+  'Mutation.addUserToGroup': 'admin.usersAndGroups',
+  'Mutation.removeUserFromGroup': 'admin.usersAndGroups',
+  'Mutation.disableUser': 'admin.usersAndGroups',
+  'Mutation.enableUser': 'admin.usersAndGroups',
+  'Mutation.issueApiToken': 'admin.usersAndGroups',
+  'Mutation.revokeApiToken': 'admin.usersAndGroups',
+  'Mutation.setUserScope': 'admin.usersAndGroups',
+} as const satisfies Record<string, AccessRule>;
+
+export type GuardedField = keyof typeof operationRules;
+
+export const ruleFor = (typeName: string, fieldName: string): AccessRule | undefined =>
+  (operationRules as Record<string, AccessRule>)[`${typeName}.${fieldName}`];
