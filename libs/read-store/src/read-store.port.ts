@@ -17,6 +17,7 @@ export interface StoredDoc<T extends Doc> {
 
 /**
  * Filters apply to declared indexed fields only (dotted paths allowed).
+ * `in` takes any number of values (a scope can list tens of thousands of ids).
  * `contains` matches a field that is an array holding the value; `startsWith`
  * is a case-sensitive prefix match on a string field (store a normalised key
  * for case-insensitive search).

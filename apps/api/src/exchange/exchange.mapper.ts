@@ -3,7 +3,7 @@ import type { ExchangeEntry } from '#projections';
 import { user } from '../graphql/common.types.js';
 import type { Exchange } from './exchange.types.js';
 
-/** From the write side. The confidential comment's text stays out: see Exchange's description. */
+/** From the write side. The confidential comment's text is carried for its readers only: see Exchange.confidentialText. */
 export function exchangeFromState(state: ExchangeState, revision: bigint): Exchange {
   if (state.status === 'none') throw new Error('an exchange that does not exist has no representation');
   const { details } = state;
@@ -17,6 +17,7 @@ export function exchangeFromState(state: ExchangeState, revision: bigint): Excha
     comment: details.comment,
     status: details.status,
     hasConfidentialComment: details.confidentialComment !== null,
+    confidentialText: details.confidentialComment,
     confidentialGroupId: details.confidentialGroupId,
     collaborators: details.collaboratorIds.map(user),
     notifyCollaborators: details.notifyCollaborators,
@@ -38,6 +39,7 @@ export const exchangeFromEntry = (entry: ExchangeEntry): Exchange => ({
   comment: entry.comment,
   status: entry.status,
   hasConfidentialComment: entry.hasConfidentialComment,
+  confidentialText: entry.confidentialComment,
   confidentialGroupId: entry.confidentialGroupId,
   collaborators: entry.collaboratorIds.map(user),
   notifyCollaborators: entry.notifyCollaborators,

@@ -2,6 +2,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { FastifyRequest } from 'fastify';
 import { ContactQueries, DirectoryQueries, ExchangeQueries } from '#projections';
+import type { Viewer } from '#security';
+import { viewerOf } from '../auth/request-identity.js';
+import { SecurityJournal } from '../auth/security-journal.js';
 import { contactFromEntry } from '../contact/contact.mapper.js';
 import { Contact } from '../contact/contact.types.js';
 import { ReadConsistency } from '../graphql/read-consistency.js';
@@ -12,6 +15,7 @@ import { thirdPartyFromDirectory } from '../third-party/third-party.mapper.js';
 import { ThirdParty } from '../third-party/third-party.types.js';
 import { ChangeExchangeStatusCommand } from './change-exchange-status.handler.js';
 import { DeleteExchangeCommand } from './delete-exchange.handler.js';
+import { ExchangeVisibility } from './exchange-visibility.js';
 import { exchangeFromEntry } from './exchange.mapper.js';
 import {
   ChangeExchangeStatusInput,
@@ -42,6 +46,8 @@ export class ExchangeResolver {
     private readonly contacts: ContactQueries,
     private readonly directory: DirectoryQueries,
     private readonly consistency: ReadConsistency,
+    private readonly visibility: ExchangeVisibility,
+    private readonly securityJournal: SecurityJournal,
   ) {}
 
   @Mutation(() => LogExchangePayload, {
@@ -118,15 +124,27 @@ export class ExchangeResolver {
     return payload(await this.commandBus.execute(new DeleteExchangeCommand({ exchangeId, reason: input.reason ?? null }, meta)));
   }
 
-  @Query(() => Exchange, { nullable: true, description: 'An exchange by id (deleted ones included, flagged), or null when there is none.' })
+  @Query(() => Exchange, {
+    nullable: true,
+    description: 'An exchange by id (deleted ones included, flagged), or null when there is none or the viewer may not see it.',
+  })
   async exchange(@Args('id', { type: () => ID }) id: string, @Context('req') req: FastifyRequest): Promise<Exchange | null> {
     const exchangeId = entityId('id', id);
+    const viewer = viewerOf(req);
     await this.consistency.await(req);
     const entry = await this.exchangeQueries.get(exchangeId);
-    return entry ? exchangeFromEntry(entry) : null;
+    if (entry === null) return null;
+    if (await this.visibility.sees(viewer, entry)) return exchangeFromEntry(entry);
+    if (await this.visibility.outOfScope(viewer, entry.thirdPartyId)) {
+      this.securityJournal.record({ reason: 'outOfScope', operation: 'Query.exchange', viewer, request: req });
+    }
+    return null;
   }
 
-  @Query(() => ExchangeConnection, { description: 'Every exchange with every third party ("Tous les échanges"), newest first.' })
+  @Query(() => ExchangeConnection, {
+    description:
+      'Every exchange the viewer may see ("Tous les échanges"), newest first: those of the third parties in their scope and, without the permission exchanges.seeAll, only those they authored, made or collaborate on.',
+  })
   async exchanges(
     @Args('first', FIRST_ARG) first: number | null,
     @Args('after', AFTER_ARG) after: string | null,
@@ -139,11 +157,18 @@ export class ExchangeResolver {
       thirdPartyId: optionalEntityId('filter.thirdPartyId', filter?.thirdPartyId),
       contactId: optionalEntityId('filter.contactId', filter?.contactId),
     };
+    const viewer = viewerOf(req);
     await this.consistency.await(req);
-    return toConnection(await this.exchangeQueries.list({ first: size, after: after ?? null, filter: criteria }), exchangeFromEntry);
+    const access = await this.visibility.access(viewer, criteria.thirdPartyId);
+    if (await this.namesOutOfScope(viewer, criteria)) {
+      this.securityJournal.record({ reason: 'outOfScope', operation: 'Query.exchanges', viewer, request: req });
+    }
+    return toConnection(await this.exchangeQueries.list({ first: size, after: after ?? null, filter: criteria }, access), exchangeFromEntry);
   }
 
-  @Query(() => ExchangeConnection, { description: 'Home page widget: the latest exchanges across all third parties, newest first.' })
+  @Query(() => ExchangeConnection, {
+    description: 'Home page widget: the latest exchanges the viewer may see (as in exchanges), across third parties, newest first.',
+  })
   async latestExchanges(
     @Args('first', FIRST_ARG) first: number | null,
     @Args('after', AFTER_ARG) after: string | null,
@@ -151,11 +176,13 @@ export class ExchangeResolver {
   ): Promise<ExchangeConnection> {
     const size = pageSize(first);
     await this.consistency.await(req);
-    return toConnection(await this.exchangeQueries.latest({ first: size, after: after ?? null }), exchangeFromEntry);
+    const access = await this.visibility.access(viewerOf(req));
+    return toConnection(await this.exchangeQueries.latest({ first: size, after: after ?? null }, access), exchangeFromEntry);
   }
 
   @Query(() => ExchangeConnection, {
-    description: 'Home page widget: exchanges still TO_DO or IN_PROGRESS, oldest date first so the overdue ones lead.',
+    description:
+      'Home page widget: the exchanges the viewer may see (as in exchanges) still TO_DO or IN_PROGRESS, oldest date first so the overdue ones lead.',
   })
   async upcomingContacts(
     @Args('first', FIRST_ARG) first: number | null,
@@ -164,20 +191,44 @@ export class ExchangeResolver {
   ): Promise<ExchangeConnection> {
     const size = pageSize(first);
     await this.consistency.await(req);
-    return toConnection(await this.exchangeQueries.upcoming({ first: size, after: after ?? null }), exchangeFromEntry);
+    const access = await this.visibility.access(viewerOf(req));
+    return toConnection(await this.exchangeQueries.upcoming({ first: size, after: after ?? null }, access), exchangeFromEntry);
+  }
+
+  @ResolveField('confidentialComment', () => String, {
+    nullable: true,
+    description:
+      "The confidential comment's text: only for the author of the exchange and the members of the group it is shared with; null for everyone else, and when there is none.",
+  })
+  confidentialComment(@Parent() exchange: Exchange, @Context('req') req: FastifyRequest): string | null {
+    const holder = { authorId: exchange.author.id, confidentialGroupId: exchange.confidentialGroupId };
+    return viewerOf(req).readsConfidential(holder) ? exchange.confidentialText : null;
   }
 
   @ResolveField('thirdParty', () => ThirdParty, { nullable: true })
   async thirdParty(@Parent() exchange: Exchange, @Context('req') req: FastifyRequest): Promise<ThirdParty | null> {
     await this.consistency.await(req);
     const entry = await this.directory.get(exchange.thirdPartyId);
-    return entry ? thirdPartyFromDirectory(entry) : null;
+    return entry && viewerOf(req).sees(entry) ? thirdPartyFromDirectory(entry) : null;
   }
 
   @ResolveField('contacts', () => [Contact], { description: 'The contacts who took part, in the order recorded.' })
   async contactsOf(@Parent() exchange: Exchange, @Context('req') req: FastifyRequest): Promise<Contact[]> {
     await this.consistency.await(req);
+    // Exchanges reach a viewer only through paths that judged scope; this is a second line, so a
+    // third party the directory has not applied yet (a mutation's payload) is not mistaken for out of scope.
+    const thirdParty = await this.directory.get(exchange.thirdPartyId);
+    if (thirdParty !== null && !viewerOf(req).sees(thirdParty)) return [];
     const entries = await Promise.all(exchange.contactIds.map((id) => this.contacts.get(id)));
     return entries.flatMap((entry) => (entry ? [contactFromEntry(entry)] : []));
+  }
+
+  /** Whether a filter names a third party, or a contact of one, that exists out of the viewer's scope. */
+  private async namesOutOfScope(viewer: Viewer, filter: { thirdPartyId: string | null; contactId: string | null }): Promise<boolean> {
+    if (!viewer.scoped) return false;
+    if (filter.thirdPartyId !== null && (await this.visibility.outOfScope(viewer, filter.thirdPartyId))) return true;
+    if (filter.contactId === null) return false;
+    const contact = await this.contacts.get(filter.contactId);
+    return contact !== null && (await this.visibility.outOfScope(viewer, contact.thirdPartyId));
   }
 }

@@ -14,7 +14,7 @@ import { ConnectionType } from '../graphql/relay.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 
 const CONFIDENTIAL_NOTE =
-  'The confidential comment is accepted and stored, but no query returns its text until access control (its author and the group it is shared with) exists; only hasConfidentialComment and confidentialGroupId are exposed.';
+  'The text of the confidential comment (confidentialComment) is given only to the author of the exchange and to the members of the group it is shared with (confidentialGroupId); everyone else reads null there, while hasConfidentialComment still tells them that there is one.';
 
 @ObjectType({
   description: `An exchange ("échange") with a third party and some of its contacts: a call, an email, a meeting… ${CONFIDENTIAL_NOTE}`,
@@ -44,8 +44,14 @@ export class Exchange {
   @Field(() => ExchangeStatusEnum)
   status!: ExchangeStatus;
 
-  @Field({ description: `Whether a confidential comment was recorded. ${CONFIDENTIAL_NOTE}` })
+  @Field({ description: `Whether a confidential comment was recorded, whether or not the viewer may read it. ${CONFIDENTIAL_NOTE}` })
   hasConfidentialComment!: boolean;
+
+  /**
+   * The confidential comment's text, for the confidentialComment field resolver
+   * to give to its readers only. Not a GraphQL field: nothing else reads it.
+   */
+  confidentialText!: string | null;
 
   @Field(() => ID, { nullable: true, description: 'The user group the confidential comment is shared with.' })
   confidentialGroupId!: string | null;
@@ -137,7 +143,7 @@ export class LogExchangeInput extends MutationInput {
   @Field(() => ExchangeStatusEnum, { nullable: true, description: 'CLOSED when not given.' })
   status?: ExchangeStatus | null;
 
-  @Field(() => String, { nullable: true, description: 'Stored, never returned by queries yet (see the type description).' })
+  @Field(() => String, { nullable: true, description: 'Readable only by the author and the members of confidentialGroupId.' })
   confidentialComment?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'The user group the confidential comment is shared with.' })

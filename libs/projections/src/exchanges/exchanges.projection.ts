@@ -1,14 +1,14 @@
 import { eventSelection } from '../shared/event-selection.js';
 import { utcInstant } from '../shared/read-model-keys.js';
-import type { ExchangeEvent, ExchangeStatus, FieldChange, JsonValue, LinkedDocumentType } from '#domain';
+import { exchangeParticipants, type ExchangeEvent, type ExchangeStatus, type FieldChange, type JsonValue, type LinkedDocumentType } from '#domain';
 import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
 import type { Projection } from '../projection.js';
 
 /**
- * An exchange as lists show it. The confidential comment's text is never stored
- * here: until access control exists, read models only say that there is one.
- * A type alias (not an interface) so it is a `Doc`.
+ * An exchange as lists show it. It keeps the confidential comment's text, for
+ * the API to hand to its readers only (the author and the group it is shared
+ * with); no filter or sort reads it. A type alias (not an interface) so it is a `Doc`.
  */
 export type ExchangeEntry = {
   readonly id: string;
@@ -21,6 +21,8 @@ export type ExchangeEntry = {
   readonly comment: string | null;
   readonly status: ExchangeStatus;
   readonly hasConfidentialComment: boolean;
+  /** Never indexed: not a search key. Readable through the API by its author and the group only. */
+  readonly confidentialComment: string | null;
   readonly confidentialGroupId: string | null;
   readonly collaboratorIds: string[];
   readonly notifyCollaborators: boolean;
@@ -28,6 +30,11 @@ export type ExchangeEntry = {
   readonly linkedDocumentRef: string | null;
   readonly contactedBy: string;
   readonly authorId: string;
+  /**
+   * The author, who made the contact and the collaborators, each once: those
+   * who see the exchange without the permission to see everyone's.
+   */
+  readonly participantIds: string[];
   /** Deleted exchanges stay, flagged, so that lists can show them on request. */
   readonly deleted: boolean;
   readonly deletedAt: string | null;
@@ -56,6 +63,7 @@ export const exchangesCollection: CollectionDefinition = {
     'thirdPartyId',
     'contactIds',
     'collaboratorIds',
+    'participantIds',
     'mode',
     'subject',
     'status',
@@ -67,7 +75,9 @@ export const exchangesCollection: CollectionDefinition = {
 };
 
 
-const hasText = (value: JsonValue | undefined): boolean => typeof value === 'string' && value.length > 0;
+const textOf = (value: JsonValue | undefined): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
+
+const participantsOf = exchangeParticipants;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -87,7 +97,8 @@ const applyChanges = (entry: Mutable<ExchangeEntry>, changes: readonly FieldChan
     if (plainFields.has(change.field)) {
       (entry as Record<string, unknown>)[change.field] = Array.isArray(change.to) ? [...change.to] : change.to;
     } else if (change.field === 'confidentialComment') {
-      entry.hasConfidentialComment = hasText(change.to);
+      entry.confidentialComment = textOf(change.to);
+      entry.hasConfidentialComment = entry.confidentialComment !== null;
     } else if (change.field === 'linkedDocument') {
       const to = change.to as { type: LinkedDocumentType; ref: string } | null;
       entry.linkedDocumentType = to?.type ?? null;
@@ -99,6 +110,7 @@ const applyChanges = (entry: Mutable<ExchangeEntry>, changes: readonly FieldChan
 const touched = (doc: ExchangeEntry, event: EventEnvelope, change: (entry: Mutable<ExchangeEntry>) => void): ExchangeEntry => {
   const entry: Mutable<ExchangeEntry> = { ...doc };
   change(entry);
+  entry.participantIds = participantsOf(entry);
   entry.updatedAt = event.metadata.occurredAt;
   entry.version = event.revision.toString();
   entry.lastPosition = event.position.toString();
@@ -120,7 +132,8 @@ export const evolveExchanges = (doc: ExchangeEntry | null, envelope: EventEnvelo
         subject: data.subject,
         comment: data.comment,
         status: data.status,
-        hasConfidentialComment: hasText(data.confidentialComment),
+        hasConfidentialComment: textOf(data.confidentialComment) !== null,
+        confidentialComment: textOf(data.confidentialComment),
         confidentialGroupId: data.confidentialGroupId,
         collaboratorIds: [...data.collaboratorIds],
         notifyCollaborators: data.notifyCollaborators,
@@ -128,6 +141,7 @@ export const evolveExchanges = (doc: ExchangeEntry | null, envelope: EventEnvelo
         linkedDocumentRef: data.linkedDocument?.ref ?? null,
         contactedBy: data.contactedBy,
         authorId: data.authorId,
+        participantIds: participantsOf(data),
         deleted: false,
         deletedAt: null,
         loggedAt: event.metadata.occurredAt,
@@ -168,7 +182,7 @@ export const evolveExchanges = (doc: ExchangeEntry | null, envelope: EventEnvelo
 };
 
 export const exchangesProjection: Projection<ExchangeEntry> = {
-  name: 'exchanges.v1',
+  name: 'exchanges.v2',
   collection: exchangesCollection,
   canHandle: selection.canHandle,
   documentId: (envelope) => asExchangesEvent(envelope)?.data.exchangeId ?? null,

@@ -36,10 +36,33 @@ export interface ExchangeListArgs extends ExchangePageArgs {
 
 export type ExchangePage = Page<ExchangeEntry> & { readonly totalCount: number };
 
+/**
+ * Which exchanges a viewer may see, as plain data the API derives from its
+ * viewer (scope and the `exchanges.seeAll` permission). Every list applies it
+ * as read-store filters, so pages and totalCount only ever count what the
+ * viewer may see.
+ */
+export interface ExchangeAccess {
+  /** Only the exchanges with these third parties; null: every third party. */
+  readonly thirdPartyIds: readonly string[] | null;
+  /** Only the exchanges this user authored, made or collaborates on; null: everyone's. */
+  readonly participantId: string | null;
+}
+
+/** No restriction: for reads on behalf of Suivi itself, never of a user. */
+export const UNRESTRICTED_EXCHANGES: ExchangeAccess = { thirdPartyIds: null, participantId: null };
+
+/** Whether one exchange is within the access: the same rule the lists filter on. */
+export const exchangeAdmitted = (access: ExchangeAccess, entry: ExchangeEntry): boolean =>
+  (access.thirdPartyIds === null || access.thirdPartyIds.includes(entry.thirdPartyId)) &&
+  (access.participantId === null || entry.participantIds.includes(access.participantId));
+
 const NEWEST_FIRST: Sort = { field: 'occurredAt', direction: 'desc' };
 const OLDEST_FIRST: Sort = { field: 'occurredAt', direction: 'asc' };
 const OPEN_STATUSES: readonly ExchangeStatus[] = ['TO_DO', 'IN_PROGRESS'];
 const NOT_DELETED: Filter = { field: 'deleted', op: 'eq', value: false };
+/** Ids are read whole for other read models to filter on; in pages of this size. */
+const ID_READ_PAGE = 1_000;
 
 /** The reads the API needs on exchanges ("Tous les échanges" and the home page widgets). */
 export class ExchangeQueries {
@@ -55,21 +78,41 @@ export class ExchangeQueries {
   }
 
   /** Newest occurredAt first, ties by id. */
-  async list(args: ExchangeListArgs): Promise<ExchangePage> {
-    return this.page(args, exchangeWhere(args.filter ?? {}), NEWEST_FIRST);
+  async list(args: ExchangeListArgs, access: ExchangeAccess): Promise<ExchangePage> {
+    return this.page(args, [...exchangeWhere(args.filter ?? {}), ...accessWhere(access)], NEWEST_FIRST);
   }
 
   /** The home page's latest exchanges: every third party, newest first, deleted ones left out. */
-  async latest(args: ExchangePageArgs): Promise<ExchangePage> {
-    return this.page(args, [NOT_DELETED], NEWEST_FIRST);
+  async latest(args: ExchangePageArgs, access: ExchangeAccess): Promise<ExchangePage> {
+    return this.page(args, [NOT_DELETED, ...accessWhere(access)], NEWEST_FIRST);
   }
 
   /**
    * The home page's upcoming contacts: exchanges still to do or in progress,
    * oldest first, so the overdue ones lead.
    */
-  async upcoming(args: ExchangePageArgs): Promise<ExchangePage> {
-    return this.page(args, [NOT_DELETED, { field: 'status', op: 'in', value: OPEN_STATUSES }], OLDEST_FIRST);
+  async upcoming(args: ExchangePageArgs, access: ExchangeAccess): Promise<ExchangePage> {
+    return this.page(args, [NOT_DELETED, { field: 'status', op: 'in', value: OPEN_STATUSES }, ...accessWhere(access)], OLDEST_FIRST);
+  }
+
+  /**
+   * The ids of a third party's exchanges, deleted ones included, that a user
+   * authored, made or collaborates on: what that user sees of its history
+   * without the permission to see everyone's.
+   */
+  async participantExchangeIds(thirdPartyId: string, participantId: string): Promise<string[]> {
+    const where: Filter[] = [
+      { field: 'thirdPartyId', op: 'eq', value: thirdPartyId },
+      { field: 'participantIds', op: 'contains', value: participantId },
+    ];
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.collection.find({ where, first: ID_READ_PAGE, after });
+      for (const item of page.items) ids.push(item.doc.id);
+      if (!page.hasNextPage) return ids;
+      after = page.endCursor;
+    }
   }
 
   /** The earliest occurredAt among the third party's exchanges that are not deleted; null when none. */
@@ -87,6 +130,13 @@ export class ExchangeQueries {
   }
 }
 
+
+const accessWhere = (access: ExchangeAccess): Filter[] => {
+  const where: Filter[] = [];
+  if (access.thirdPartyIds !== null) where.push({ field: 'thirdPartyId', op: 'in', value: [...access.thirdPartyIds] });
+  if (access.participantId !== null) where.push({ field: 'participantIds', op: 'contains', value: access.participantId });
+  return where;
+};
 
 const exchangeWhere = (filter: ExchangeListFilter): Filter[] => {
   const where: Filter[] = [];

@@ -57,7 +57,7 @@ const asTimelineEvent = selection.select;
 
 export const timelineCollection: CollectionDefinition = {
   name: 'timeline',
-  indexes: ['thirdPartyId', 'contactIds', 'kind', 'occurredAt', 'sortKey'],
+  indexes: ['thirdPartyId', 'contactIds', 'kind', 'occurredAt', 'sortKey', 'exchangeId'],
 };
 
 /** What an event contributes to its entry; the envelope supplies the rest. */

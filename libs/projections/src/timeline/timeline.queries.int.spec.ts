@@ -3,8 +3,8 @@ import { InvalidCursor } from '#read-store';
 import { ProjectionRunner } from '../runner/projection-runner.js';
 import { allDocs, fixedClock, openStores, RecordingLogger, type Stores } from '../testing/third-party-fixtures.js';
 import { appendScenario, CONFIDENTIAL_TEXT, ids, type Appended } from '../testing/relationship-fixtures.js';
-import { timelineCollection, timelineProjection, type TimelineEntry } from './timeline.projection.js';
-import { TimelineQueries, type TimelineListArgs } from './timeline.queries.js';
+import { timelineCollection, timelineKinds, timelineProjection, type TimelineEntry } from './timeline.projection.js';
+import { TimelineQueries, UNRESTRICTED_TIMELINE, type TimelineAccess, type TimelineListArgs } from './timeline.queries.js';
 
 let stores: Stores;
 let appended: Appended;
@@ -210,5 +210,58 @@ describe('TimelineQueries against the SQLite read store', () => {
     await expect(
       queries.list({ thirdPartyId: ids.boulangerie, first: 10, filter: { kinds: ['NOTE_ADDED', 'NOPE' as never] } }),
     ).rejects.toThrow(/^filter\.kinds\[1\] is not a timeline kind/);
+  });
+  describe('within what a viewer may see', () => {
+    const only = (over: Partial<TimelineAccess>): TimelineAccess => ({ ...UNRESTRICTED_TIMELINE, ...over });
+    const boulangerie = { thirdPartyId: ids.boulangerie, first: 100 } as const;
+    const withoutMeeting = boulangerieTimeline.filter((key) => !key.startsWith('meeting'));
+
+    it('leaves out the kinds the viewer may not read, in the pages and in totalCount', async () => {
+      const noExchanges = only({ kinds: timelineKinds.filter((kind) => !kind.startsWith('EXCHANGE_')) });
+      const page = await queries.list(boulangerie, noExchanges);
+      expect(keysOf(page)).toEqual(withoutMeeting);
+      expect(page.totalCount).toBe(8);
+      const notes = await queries.list({ ...boulangerie, filter: { kinds: ['NOTE_ADDED', 'EXCHANGE_LOGGED'] } }, only({ kinds: ['EXCHANGE_LOGGED'] }));
+      expect(keysOf(notes)).toEqual(['meetingLogged']);
+      expect(notes.totalCount).toBe(1);
+      const none = await queries.list(boulangerie, only({ kinds: [] }));
+      expect(none).toEqual({ items: [], endCursor: null, hasNextPage: false, totalCount: 0 });
+      const unreadable = await queries.list({ ...boulangerie, filter: { kinds: ['NOTE_ADDED'] } }, only({ kinds: ['EXCHANGE_LOGGED'] }));
+      expect(unreadable.totalCount).toBe(0);
+    });
+
+    it('keeps the exchange entries of the exchanges given, and every entry about no exchange', async () => {
+      const page = await queries.list(boulangerie, only({ exchangeIds: [] }));
+      expect(keysOf(page)).toEqual(withoutMeeting);
+      expect(page.totalCount).toBe(8);
+      expect((await queries.list(boulangerie, only({ exchangeIds: [ids.meeting] }))).totalCount).toBe(12);
+      const marie = await queries.list({ contactId: ids.marie, first: 100 }, only({ exchangeIds: [ids.call] }));
+      expect(keysOf(marie)).toEqual(['contactNote', 'marieAdded']);
+      const many = [...Array.from({ length: 40_000 }, (_, i) => `x-far-${i}`), ids.meeting];
+      expect(keysOf(await queries.list(boulangerie, only({ exchangeIds: many })))).toEqual(boulangerieTimeline);
+    });
+
+    it('pages through a restricted timeline without gaps, totalCount staying the restricted count', async () => {
+      const access = only({ exchangeIds: [], kinds: timelineKinds.filter((kind) => kind !== 'NOTE_ADDED') });
+      const expected = withoutMeeting.filter((key) => !key.endsWith('Note'));
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page = await queries.list({ ...boulangerie, first: 4, after }, access);
+        expect(page.totalCount).toBe(expected.length);
+        seen.push(...keysOf(page));
+        if (!page.hasNextPage) break;
+        after = page.endCursor;
+      }
+      expect(seen).toEqual(expected);
+    });
+
+    it('answers a third party out of scope with the empty page an unknown one gets', async () => {
+      const outOfScope = await queries.list(boulangerie, only({ thirdPartyIds: [] }));
+      expect(outOfScope).toEqual({ items: [], endCursor: null, hasNextPage: false, totalCount: 0 });
+      expect(await queries.list({ thirdPartyId: 'tp-nobody', first: 100 })).toEqual(outOfScope);
+      expect(await queries.list({ contactId: ids.marie, first: 100 }, only({ thirdPartyIds: [ids.atelier] }))).toEqual(outOfScope);
+      expect((await queries.list(boulangerie, only({ thirdPartyIds: [ids.boulangerie] }))).totalCount).toBe(12);
+    });
   });
 });

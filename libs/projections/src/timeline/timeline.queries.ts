@@ -25,6 +25,23 @@ export interface TimelineListArgs {
 
 export type TimelinePage = Page<TimelineEntry> & { readonly totalCount: number };
 
+/**
+ * What of a timeline a viewer may see, as plain data the API derives from its
+ * viewer: applied as read-store filters, so pages and totalCount only ever
+ * count what the viewer may see.
+ */
+export interface TimelineAccess {
+  /** The kinds the viewer may read (their module's read permission); null: every kind. */
+  readonly kinds: readonly TimelineKind[] | null;
+  /** Only entries about these third parties; null: any third party. */
+  readonly thirdPartyIds: readonly string[] | null;
+  /** Exchange entries only of these exchanges, the others being unaffected; null: every exchange. */
+  readonly exchangeIds: readonly string[] | null;
+}
+
+/** No restriction: for reads on behalf of Suivi itself, never of a user. */
+export const UNRESTRICTED_TIMELINE: TimelineAccess = { kinds: null, thirdPartyIds: null, exchangeIds: null };
+
 const knownKinds: ReadonlySet<string> = new Set(timelineKinds);
 
 /** The timeline of a third party or of one contact, newest first. */
@@ -35,13 +52,21 @@ export class TimelineQueries {
     return new TimelineQueries(await readStore.collection<TimelineEntry>(timelineCollection));
   }
 
-  async list(args: TimelineListArgs): Promise<TimelinePage> {
-    const where = timelineWhere(args);
+  async list(args: TimelineListArgs, access: TimelineAccess = UNRESTRICTED_TIMELINE): Promise<TimelinePage> {
+    const where = [...timelineWhere(args, access.kinds), ...accessWhere(access)];
     return countedPage(this.collection, { where, sort: { field: 'sortKey', direction: 'desc' }, first: args.first, after: args.after });
   }
 }
 
-const timelineWhere = (args: TimelineListArgs): Filter[] => {
+const accessWhere = (access: TimelineAccess): Filter[] => {
+  const where: Filter[] = [];
+  if (access.thirdPartyIds !== null) where.push({ field: 'thirdPartyId', op: 'in', value: [...access.thirdPartyIds] });
+  // An entry about no exchange has no exchangeId: null keeps those.
+  if (access.exchangeIds !== null) where.push({ field: 'exchangeId', op: 'in', value: [null, ...access.exchangeIds] });
+  return where;
+};
+
+const timelineWhere = (args: TimelineListArgs, readable: readonly TimelineKind[] | null): Filter[] => {
   const where: Filter[] = [];
   if (args.thirdPartyId != null) where.push({ field: 'thirdPartyId', op: 'eq', value: args.thirdPartyId });
   if (args.contactId != null) where.push({ field: 'contactIds', op: 'contains', value: args.contactId });
@@ -51,7 +76,9 @@ const timelineWhere = (args: TimelineListArgs): Filter[] => {
   kinds.forEach((kind, index) => {
     if (!knownKinds.has(kind)) throw new RangeError(`filter.kinds[${index}] is not a timeline kind: ${JSON.stringify(kind)}`);
   });
-  if (kinds.length > 0) where.push({ field: 'kind', op: 'in', value: [...new Set(kinds)] });
+  let wanted = kinds.length > 0 ? [...new Set(kinds)] : null;
+  if (readable !== null) wanted = (wanted ?? timelineKinds).filter((kind) => readable.includes(kind));
+  if (wanted !== null) where.push({ field: 'kind', op: 'in', value: wanted });
   if (filter.from != null) where.push({ field: 'occurredAt', op: 'gte', value: instantArgument('filter.from', filter.from) });
   if (filter.to != null) where.push({ field: 'occurredAt', op: 'lt', value: instantArgument('filter.to', filter.to) });
   return where;

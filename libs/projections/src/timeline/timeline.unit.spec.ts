@@ -276,7 +276,7 @@ describe('timeline projection', () => {
     expect(timelineProjection.name).toBe('timeline.v1');
     expect(timelineProjection.collection).toEqual({
       name: 'timeline',
-      indexes: ['thirdPartyId', 'contactIds', 'kind', 'occurredAt', 'sortKey'],
+      indexes: ['thirdPartyId', 'contactIds', 'kind', 'occurredAt', 'sortKey', 'exchangeId'],
     });
   });
 

@@ -312,6 +312,12 @@ function compare(operand: Operand, op: Comparison, value: Scalar): Sql {
   return { sql: `(${typeTest(operand, value)} AND ${operand.value} ${COMPARATORS[op]} ?)`, params: [value] };
 }
 
+/**
+ * The list goes in as one JSON parameter, read back with json_each: one bound
+ * parameter per value would fail past SQLite's limit on bound parameters (a
+ * scope can hold tens of thousands of ids), and would prepare one statement
+ * per list length.
+ */
 function oneOf(operand: Operand, values: readonly Scalar[]): Sql {
   const parts: Sql[] = [];
   const numbers = values.filter((v): v is number => typeof v === 'number');
@@ -320,8 +326,8 @@ function oneOf(operand: Operand, values: readonly Scalar[]): Sql {
     const first = group[0];
     if (first === undefined) continue;
     parts.push({
-      sql: `(${typeTest(operand, first)} AND ${operand.value} IN (${group.map(() => '?').join(', ')}))`,
-      params: group,
+      sql: `(${typeTest(operand, first)} AND ${operand.value} IN (SELECT value FROM json_each(?)))`,
+      params: [JSON.stringify(group)],
     });
   }
   for (const special of [null, true, false]) {

@@ -8,6 +8,7 @@ import {
   type DocWrite,
   type Filter,
   type ReadStore,
+  type Scalar,
   type Sort,
 } from '../read-store.port.js';
 import { InvalidCollectionDefinition } from '../shared/definition.js';
@@ -266,6 +267,16 @@ export function readStoreContract(name: string, open: () => Promise<OpenedReadSt
         await expect(ids([{ field: 'rank', op: 'in', value: [] }])).resolves.toEqual([]);
         await expect(ids([{ field: 'id', op: 'in', value: ['g', 'a', 'z'] }])).resolves.toEqual(['a', 'g']);
       });
+
+      // A scope can hold tens of thousands of third-party ids: more than SQLite binds as parameters (32,766).
+      it('in takes 40,000 values, on the id and on a field, in find and in count', async () => {
+        const many = (n: number, ...hits: Scalar[]): Scalar[] => [...Array.from({ length: n }, (_, i) => `nobody ${i}`), ...hits];
+        await expect(ids([{ field: 'id', op: 'in', value: many(40_000, 'f', 'b') }])).resolves.toEqual(['b', 'f']);
+        await expect(ids([{ field: 'name', op: 'in', value: many(40_000, 'Beta', 'Alpha', 2) }])).resolves.toEqual(['a', 'b']);
+        const numbers = Array.from({ length: 40_000 }, (_, i) => i + 1000);
+        await expect(ids([{ field: 'rank', op: 'in', value: [...numbers, 2.5, 3, null] }])).resolves.toEqual(['c', 'd', 'g']);
+        await expect(items.count([{ field: 'id', op: 'in', value: many(40_000, 'a', 'c', 'e') }])).resolves.toBe(3);
+      }, 60_000);
 
       it('contains matches an array holding the value, never a scalar', async () => {
         await expect(ids([{ field: 'tags', op: 'contains', value: 'red' }])).resolves.toEqual(['a', 'd']);
