@@ -85,8 +85,9 @@ describe.each(e2eBackends())('the tamper-evident audit journal over GraphQL (%s)
     const db = new Database(path.join(suivi.dataDir, 'events.sqlite'));
     try {
       const row = db.prepare('SELECT data FROM events WHERE event_id = ?').get(renamed.id) as { data: string };
+      // The values of the change are personal data, stored encrypted; which field changed is in clear.
       const data = JSON.parse(row.data) as { changes: { field: string; from: unknown; to: unknown }[] };
-      data.changes = data.changes.map((change) => ({ ...change, to: 'Boulangerie Dupont' }));
+      data.changes = data.changes.map((change) => ({ ...change, field: 'tradingName' }));
       db.prepare('UPDATE events SET data = ? WHERE event_id = ?').run(JSON.stringify(data), renamed.id);
     } finally {
       db.close();

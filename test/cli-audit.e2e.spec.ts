@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
+import { auditJournalCollection } from '#projections';
 import { parseAnchor, verifyAudit, withAuditSession, type VerifyCommandOptions } from '../apps/cli/src/audit.commands.js';
 import { SuiviApp } from './support/suivi-app.js';
 import { SuiviClient } from './support/suivi-client.js';
@@ -72,10 +73,10 @@ describe('verifying the audit journal from the command line', () => {
     const db = new Database(path.join(dataDir, 'read.sqlite'));
     let position: string;
     try {
-      const row = db.prepare("SELECT id, doc FROM audit_journal WHERE json_extract(doc, '$.action') = 'ThirdPartyUpdated'").get() as { id: string; doc: string };
+      const row = db.prepare(`SELECT id, doc FROM ${auditJournalCollection.name} WHERE json_extract(doc, '$.action') = 'ThirdPartyUpdated'`).get() as { id: string; doc: string };
       const doc = JSON.parse(row.doc) as { actorId: string; position: string };
       position = doc.position;
-      db.prepare('UPDATE audit_journal SET doc = ? WHERE id = ?').run(JSON.stringify({ ...doc, actorId: 'someone-else' }), row.id);
+      db.prepare(`UPDATE ${auditJournalCollection.name} SET doc = ? WHERE id = ?`).run(JSON.stringify({ ...doc, actorId: 'someone-else' }), row.id);
     } finally {
       db.close();
     }

@@ -26,3 +26,5 @@ export * from './group/group.decider.js';
 export * from './user/user.events.js';
 export * from './user/user.commands.js';
 export * from './user/user.decider.js';
+export * from './security/security.events.js';
+export * from './privacy/personal-data.js';

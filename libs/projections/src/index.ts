@@ -72,6 +72,7 @@ export {
   evolveUsers,
   type UserEntry,
   type ApiTokenEntry,
+  type ThirdPartyScope,
 } from './users/users.projection.js';
 export { groupsProjection, groupsCollection, evolveGroups, type GroupEntry } from './users/groups.projection.js';
 export { UserQueries, GroupQueries, type UserListArgs } from './users/users.queries.js';
@@ -111,3 +112,9 @@ export {
 } from './runner/projection-runner.js';
 export { parkedEventsCollection, parkedEventId, type ParkedEvent } from './runner/parked-events.js';
 export { PAGE_MAX, countedPage, type CountedPage } from './shared/paging.js';
+export { exchangeAdmitted, UNRESTRICTED_EXCHANGES, type ExchangeAccess } from './exchanges/exchanges.queries.js';
+export { UNRESTRICTED_TIMELINE, type TimelineAccess } from './timeline/timeline.queries.js';
+export { auditScopes, scopeOfEvent } from './audit-journal/audit-journal.projection.js';
+export { WHOLE_JOURNAL, type AuditJournalVisibility } from './audit-journal/audit-journal.queries.js';
+export { sealedEntry, type SealedAuditEntry } from './audit-chain/audit-chain.projection.js';
+export { hasConfidentialChange, revealedChanges } from './shared/confidential-redaction.js';

@@ -14,18 +14,20 @@ export class AuditEntry {
   @Field({ description: 'The event type, e.g. ExchangeLogged, ProspectConverted.' })
   action!: string;
 
-  @Field({ description: 'thirdParty, contact, exchange, note, user or group.' })
+  @Field({ description: 'thirdParty, contact, exchange, note, user, group, or security for a refused attempt.' })
   entityType!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The id of the entity; for a refused attempt, its UTC day (2026-11-23).' })
   entityId!: string;
 
-  @Field(() => User, { description: 'Who did it.' })
+  @Field(() => User, { description: 'Who did it; for a refused attempt without a valid token, "anonymous".' })
   actor!: User;
 
   @Field(() => [FieldChange], {
     description:
-      'Field-level changes old → new; for creations every field from null. A confidential comment shows as "[confidential]", never its text.',
+      'Field-level changes old → new; for creations every field from null. A confidential comment shows its text only to the ' +
+      'author of its exchange and the members of the group it was shared with; to anyone else "[confidential]". A refused attempt ' +
+      'lists its operation, reason, login and address.',
   })
   changes!: FieldChange[];
 
@@ -47,8 +49,8 @@ export class AuditEntry {
   @Field(() => String, {
     nullable: true,
     description:
-      'SHA-256 (hex) of previousHash followed by the canonical JSON of this entry: it seals the entry to every entry before it. ' +
-      'Null until the audit chain has applied the event.',
+      'SHA-256 (hex) of previousHash followed by the canonical JSON of this entry as stored, without its scope and with a ' +
+      'confidential comment as "[confidential]": it seals the entry to every entry before it. Null until the audit chain has applied the event.',
   })
   hash!: string | null;
 
@@ -97,11 +99,14 @@ export class AuditEntryConnection extends ConnectionType(AuditEntry, 'AuditEntry
 
 @InputType({ description: 'Every criterion given must hold.' })
 export class AuditJournalFilter {
-  @Field(() => String, { nullable: true, description: 'thirdParty, contact, exchange, note, user or group.' })
+  @Field(() => String, { nullable: true, description: 'thirdParty, contact, exchange, note, user, group, or security (refused attempts).' })
   entityType?: string | null;
 
   @Field(() => ID, { nullable: true })
   entityId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Everything about one third party: its own entries and those of its contacts, exchanges and notes.' })
+  thirdPartyId?: string | null;
 
   @Field(() => ID, { nullable: true })
   actorId?: string | null;

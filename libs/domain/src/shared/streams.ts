@@ -9,6 +9,8 @@ export const streams = {
   note: (id: string): string => `note-${id}`,
   user: (id: string): string => `user-${id}`,
   group: (id: string): string => `group-${id}`,
+  /** Denied attempts of one UTC day (`2026-11-23`): see `securityStreamOf`. */
+  security: (day: string): string => `security-${day}`,
 } as const;
 
 export const categoryOf = (streamName: string): string => {

@@ -281,8 +281,8 @@ describe('the tamper-evident audit journal, SQLite only', () => {
 
     const db = new Database(path.join(stores.dir, 'read.sqlite'));
     const gone = chain[3]!;
-    db.prepare('DELETE FROM audit_journal WHERE id = ?').run(gone.id);
-    db.prepare('DELETE FROM audit_chain WHERE id = ?').run(gone.id);
+    db.prepare(`DELETE FROM ${auditJournalCollection.name} WHERE id = ?`).run(gone.id);
+    db.prepare(`DELETE FROM ${auditChainCollection.name} WHERE id = ?`).run(gone.id);
     db.close();
     expect((await verify()).firstBreak).toEqual({
       position: BigInt(gone.position),

@@ -3,6 +3,7 @@ import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
 import type { Projection } from '../projection.js';
 import { evolveAuditJournal, type AuditEntry } from '../audit-journal/audit-journal.projection.js';
+import { redactChanges } from '../shared/confidential-redaction.js';
 import { positionKey } from '../shared/read-model-keys.js';
 import { canonicalJson } from './canonical-json.js';
 
@@ -28,11 +29,28 @@ export type AuditChainLink = {
 /** What the first entry of the log follows: 64 zeros, the length of a SHA-256 in hex. */
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** What a link seals of an entry: all of it but its scope, with confidential values redacted. */
+export type SealedAuditEntry = Omit<AuditEntry, 'scope'>;
+
 /**
- * hex(SHA-256(previousHash ‖ canonicalJson(entry))), both parts as UTF-8 text:
- * `printf '%s%s' "$previousHash" "$canonicalEntry" | sha256sum` gives the same.
+ * The part of an entry the chain seals. A confidential comment only as
+ * "[confidential]": the hash is shown to every reader of the journal, and a hash
+ * over the text would let them confirm a guess of a short comment. Not the
+ * scope, which says who may read the entry, not what happened: derived from the
+ * event like the rest, it is still checked by verification, which compares
+ * whole entries. So an entry seals exactly as it did before the journal kept
+ * comments and scopes, and links chained then still verify.
  */
-export const chainHash = (previousHash: string, entry: AuditEntry): string => hashOfCanonical(previousHash, canonicalJson(entry));
+export const sealedEntry = (entry: AuditEntry): SealedAuditEntry => {
+  const { scope: _scope, ...sealed } = entry;
+  return { ...sealed, changes: redactChanges(entry.changes) };
+};
+
+/**
+ * hex(SHA-256(previousHash ‖ canonicalJson(sealedEntry(entry)))), both parts as
+ * UTF-8 text: `printf '%s%s' "$previousHash" "$canonicalEntry" | sha256sum` gives the same.
+ */
+export const chainHash = (previousHash: string, entry: AuditEntry): string => hashOfCanonical(previousHash, canonicalJson(sealedEntry(entry)));
 
 /** chainHash for an entry already in canonical form. */
 export const hashOfCanonical = (previousHash: string, canonicalEntry: string): string =>

@@ -2,9 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import type { EventEnvelope } from '#event-store';
 import { evolveAuditJournal, type AuditEntry } from '../audit-journal/audit-journal.projection.js';
 import {
+  CONFIDENTIAL_TEXT,
   contactAdded,
   envelope,
   exchangeLogged,
+  exchangeUpdated,
   ids,
   registered,
   statusChanged,
@@ -16,11 +18,16 @@ import {
   chainHash,
   GENESIS_HASH,
   linkOf,
+  sealedEntry,
   type AuditChainLink,
 } from './audit-chain.projection.js';
 import { canonicalJson } from './canonical-json.js';
 
-/** The journal entry of statusChanged() at position 42, in canonical form, spelled out. */
+/**
+ * What the chain seals of the journal entry of statusChanged() at position 42, in
+ * canonical form, spelled out. The same as before the journal kept scopes and
+ * confidential comments, so the hashes below were computed then.
+ */
 const CANONICAL_ENTRY =
   '{"action":"ExchangeStatusChanged","actorId":"alice","at":"2025-03-03T12:00:00.000Z","causationId":null,' +
   '"changes":[{"field":"status","from":"TO_DO","to":"CLOSED"}],"commandId":"cmd-1","correlationId":"corr-1",' +
@@ -50,7 +57,7 @@ const chainOf = (events: readonly EventEnvelope[]): AuditChainLink[] => {
 describe('audit chain hashing', () => {
   it('hashes the previous hash then the canonical entry, as sha256sum does', () => {
     const entry = auditEntryOf(envelope(statusChanged()));
-    expect(canonicalJson(entry)).toBe(CANONICAL_ENTRY);
+    expect(canonicalJson(sealedEntry(entry))).toBe(CANONICAL_ENTRY);
     expect(GENESIS_HASH).toBe('0'.repeat(64));
     expect(chainHash(GENESIS_HASH, entry)).toBe(HASH_AFTER_GENESIS);
     expect(chainHash(HASH_AFTER_GENESIS, entry)).toBe(HASH_AFTER_ITSELF);
@@ -109,6 +116,22 @@ describe('audit chain hashing', () => {
   ])('changes the hash when %s of an entry changes', (_name, change) => {
     const entry = auditEntryOf(envelope(statusChanged()));
     expect(chainHash(GENESIS_HASH, { ...entry, ...change })).not.toBe(chainHash(GENESIS_HASH, entry));
+  });
+
+  it('seals neither the scope nor the text of a confidential comment, which the hash would let readers guess', () => {
+    const logged = auditEntryOf(envelope(exchangeLogged()));
+    expect(JSON.stringify(logged)).toContain(CONFIDENTIAL_TEXT);
+    expect(JSON.stringify(sealedEntry(logged))).not.toContain(CONFIDENTIAL_TEXT);
+    expect(sealedEntry(logged)).not.toHaveProperty('scope');
+    const guessed = {
+      ...logged,
+      changes: logged.changes.map((change) => (change.field === 'confidentialComment' ? { ...change, to: 'a guess' } : change)),
+    };
+    expect(chainHash(GENESIS_HASH, guessed)).toBe(chainHash(GENESIS_HASH, logged));
+    const updated = auditEntryOf(envelope(exchangeUpdated({ changes: [{ field: 'confidentialComment', from: null, to: CONFIDENTIAL_TEXT }] })));
+    expect(sealedEntry(updated).changes).toEqual([{ field: 'confidentialComment', from: null, to: '[confidential]' }]);
+    const entry = auditEntryOf(envelope(statusChanged()));
+    expect(chainHash(GENESIS_HASH, { ...entry, scope: 'global' })).toBe(HASH_AFTER_GENESIS);
   });
 
   it('does not depend on the order of the keys of a stored entry', () => {

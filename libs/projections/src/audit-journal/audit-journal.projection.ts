@@ -1,5 +1,5 @@
 import { eventSelection, relationshipEventTypes, type RelationshipEvent } from '../shared/event-selection.js';
-import { categoryOf, idOf, type FieldChange, type GroupEvent, type JsonValue, type UserEvent } from '#domain';
+import { categoryOf, idOf, type FieldChange, type GroupEvent, type JsonValue, type SecurityEvent, type UserEvent } from '#domain';
 import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
 import type { EnvelopeOf, Projection } from '../projection.js';
@@ -26,8 +26,20 @@ export type AuditEntry = {
   readonly entityType: string;
   /** The id part of the stream name. */
   readonly entityId: string;
-  /** Field-level changes old → new; confidentialComment shows as "[confidential]" or null. */
+  /**
+   * Field-level changes old → new. An exchange's confidentialComment keeps its
+   * text here, for its author and the group it was shared with: whoever reads the
+   * journal for someone else redacts it (`revealedChanges`). Anywhere else it
+   * shows as "[confidential]" or null.
+   */
   readonly changes: FieldChange[];
+  /**
+   * Who may learn that the entry exists: the id of the third party it is about
+   * (its own stream, or the thirdPartyId its contact, exchange or note carries),
+   * `global` for what belongs to no third party (users, groups), `security` for
+   * refused attempts (administrators only). See `auditScopes`.
+   */
+  readonly scope: string;
   readonly correlationId: string;
   readonly causationId: string | null;
   /** api | import | automation | system. */
@@ -51,12 +63,25 @@ const accessSelection = eventSelection<AccessEvent>([
   'ApiTokenIssued',
   'ApiTokenRevoked',
   'GroupCreated',
+  'GroupPermissionsChanged',
+  'UserScopeChanged',
 ]);
 
+const securitySelection = eventSelection<SecurityEvent>(['AccessDenied']);
+
+/** The scopes that are not a third party's id. */
+export const auditScopes = {
+  /** Users, groups, tokens and anything else that belongs to no third party. */
+  global: 'global',
+  /** Refused attempts: for administrators (`admin.usersAndGroups`) only. */
+  security: 'security',
+} as const;
 
 export const auditJournalCollection: CollectionDefinition = {
-  name: 'audit_journal',
-  indexes: ['entityType', 'entityId', 'actorId', 'action', 'at', 'sortKey'],
+  // A new collection per version: an entry is written once and never revisited,
+  // so a rebuild into the old one would keep every entry as it was.
+  name: 'audit_journal_v2',
+  indexes: ['entityType', 'entityId', 'actorId', 'action', 'at', 'sortKey', 'scope'],
 };
 
 const isEmpty = (value: unknown): boolean =>
@@ -73,8 +98,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * in the event's field order. The entity's own id is left out (it is entityId) and
  * so are empty values (null, [], no custom fields), which changed nothing. Custom
  * fields are listed one by one as `customFields.<key>`, as updates record them.
+ * A confidential value is redacted unless `confidential` is 'keep' (an exchange's,
+ * which the journal's reader redacts for whoever may not read it).
  */
-export const creationChanges = (data: object, ownIdField: string): FieldChange[] => {
+export const creationChanges = (data: object, ownIdField: string, confidential: 'keep' | 'redact' = 'redact'): FieldChange[] => {
   const changes: FieldChange[] = [];
   for (const [field, value] of Object.entries(data)) {
     if (field === ownIdField || isEmpty(value)) continue;
@@ -85,7 +112,7 @@ export const creationChanges = (data: object, ownIdField: string): FieldChange[]
       continue;
     }
     const to = value as JsonValue;
-    changes.push({ field, from: null, to: isConfidentialField(field) ? redactConfidential(to) : to });
+    changes.push({ field, from: null, to: confidential === 'redact' && isConfidentialField(field) ? redactConfidential(to) : to });
   }
   return changes;
 };
@@ -103,7 +130,7 @@ const knownChanges = (event: KnownEvent): FieldChange[] => {
     case 'ContactAdded':
       return creationChanges(event.data, 'contactId');
     case 'ExchangeLogged':
-      return creationChanges(event.data, 'exchangeId');
+      return creationChanges(event.data, 'exchangeId', 'keep');
     case 'NoteAdded':
       return creationChanges(event.data, 'noteId');
     case 'ThirdPartyUpdated':
@@ -111,8 +138,9 @@ const knownChanges = (event: KnownEvent): FieldChange[] => {
     case 'ThirdPartyCategorised':
     case 'ProspectConverted':
     case 'ContactUpdated':
-    case 'ExchangeUpdated':
       return redactChanges(event.data.changes);
+    case 'ExchangeUpdated':
+      return event.data.changes.map(({ field, from, to }) => ({ field, from, to }));
     case 'ExchangeStatusChanged':
       return [{ field: 'status', from: event.data.from, to: event.data.to }];
     case 'ThirdPartyArchived':
@@ -128,8 +156,8 @@ const knownChanges = (event: KnownEvent): FieldChange[] => {
 };
 
 /**
- * Users, groups and tokens: who was granted which group or token, by whom (the
- * entry's actor). A token is named by its id, label and expiry; its hash is
+ * Users, groups and tokens: who was granted which group, token or (to a group)
+ * permission, by whom (the entry's actor). A token is named by its id, label and expiry; its hash is
  * never journaled.
  */
 const accessChanges = (event: EnvelopeOf<AccessEvent>): FieldChange[] => {
@@ -138,6 +166,9 @@ const accessChanges = (event: EnvelopeOf<AccessEvent>): FieldChange[] => {
       return creationChanges(event.data, 'userId');
     case 'GroupCreated':
       return creationChanges(event.data, 'groupId');
+    case 'GroupPermissionsChanged':
+      // The whole list before and after: which permission was granted or withdrawn reads from the two.
+      return event.data.changes.map(({ field, from, to }) => ({ field, from, to }));
     case 'UserDisabled':
       return [{ field: 'disabled', from: false, to: true }, ...(event.data.reason === null ? [] : [{ field: 'reason', from: null, to: event.data.reason }])];
     case 'UserEnabled':
@@ -159,8 +190,34 @@ const accessChanges = (event: EnvelopeOf<AccessEvent>): FieldChange[] => {
         { field: 'apiToken', from: event.data.tokenId, to: null },
         ...(event.data.reason === null ? [] : [{ field: 'reason', from: null, to: event.data.reason }]),
       ];
+    case 'UserScopeChanged':
+      // The event holds the new scope only; null territories: every territory.
+      return [
+        { field: 'scope.territories', from: null, to: event.data.territories === null ? null : [...event.data.territories] },
+        { field: 'scope.ownedOnly', from: null, to: event.data.ownedOnly },
+      ];
     default: {
       const unreachable: never = event;
+      return unreachable;
+    }
+  }
+};
+
+/** A refused attempt: what was tried, why it was refused, by whom and from where when known. */
+const securityChanges = (event: EnvelopeOf<SecurityEvent>): FieldChange[] => {
+  switch (event.type) {
+    case 'AccessDenied': {
+      const { operation, reason, login, address } = event.data;
+      return [
+        { field: 'operation', from: null, to: operation },
+        { field: 'reason', from: null, to: reason },
+        ...(login === null ? [] : [{ field: 'login', from: null, to: login }]),
+        ...(address === null ? [] : [{ field: 'address', from: null, to: address }]),
+      ];
+    }
+    default: {
+      // One type so far: the envelope is no union to narrow, its type is.
+      const unreachable: never = event.type;
       return unreachable;
     }
   }
@@ -171,8 +228,24 @@ const changesOfEvent = (event: EventEnvelope): FieldChange[] => {
   if (known !== null) return knownChanges(known);
   const access = accessSelection.select(event);
   if (access !== null) return accessChanges(access);
+  const security = securitySelection.select(event);
+  if (security !== null) return securityChanges(security);
   // A type this build does not know is still journaled, with the changes it lists if any.
   return changesOf(event.data);
+};
+
+/**
+ * The scope of an event's entry. By the stream first: the security category is
+ * reserved for refused attempts, a third party's stream is its own. Then by the
+ * thirdPartyId every contact, exchange and note event carries — also an unknown
+ * type's, so a later kind of record under a third party is scoped from the start.
+ */
+export const scopeOfEvent = (event: EventEnvelope): string => {
+  const category = categoryOf(event.streamName);
+  if (category === 'security') return auditScopes.security;
+  if (category === 'thirdParty') return idOf(event.streamName);
+  const thirdPartyId = isRecord(event.data) ? event.data['thirdPartyId'] : undefined;
+  return typeof thirdPartyId === 'string' && thirdPartyId !== '' ? thirdPartyId : auditScopes.global;
 };
 
 export const evolveAuditJournal = (doc: AuditEntry | null, event: EventEnvelope): AuditEntry | null => {
@@ -191,6 +264,7 @@ export const evolveAuditJournal = (doc: AuditEntry | null, event: EventEnvelope)
     entityType: categoryOf(event.streamName),
     entityId: idOf(event.streamName),
     changes: changesOfEvent(event),
+    scope: scopeOfEvent(event),
     correlationId: metadata.correlationId ?? '',
     causationId: metadata.causationId ?? null,
     source: metadata.source ?? '',
@@ -199,7 +273,7 @@ export const evolveAuditJournal = (doc: AuditEntry | null, event: EventEnvelope)
 };
 
 export const auditJournalProjection: Projection<AuditEntry> = {
-  name: 'audit-journal.v1',
+  name: 'audit-journal.v2',
   collection: auditJournalCollection,
   canHandle: () => true,
   documentId: (event) => event.eventId,

@@ -23,8 +23,8 @@ import {
   unknownEvent,
   type Place,
 } from '../testing/relationship-fixtures.js';
-import { auditJournalProjection, evolveAuditJournal, type AuditEntry } from './audit-journal.projection.js';
-import { changesOf, redactChanges } from '../shared/confidential-redaction.js';
+import { auditJournalProjection, auditScopes, evolveAuditJournal, type AuditEntry } from './audit-journal.projection.js';
+import { changesOf, hasConfidentialChange, redactChanges, revealedChanges } from '../shared/confidential-redaction.js';
 
 const entryOf = (event: Message, place: Place = {}): AuditEntry => {
   const entry = evolveAuditJournal(null, envelope(event, place));
@@ -44,6 +44,7 @@ describe('audit journal projection', () => {
       entityType: 'exchange',
       entityId: ids.meeting,
       changes: [{ field: 'status', from: 'TO_DO', to: 'CLOSED' }],
+      scope: ids.boulangerie,
       correlationId: 'corr-7',
       causationId: 'ev-8',
       source: 'automation',
@@ -107,7 +108,7 @@ describe('audit journal projection', () => {
     ]);
   });
 
-  it('records a logged exchange with its confidential comment redacted', () => {
+  it('keeps the confidential comment of a logged exchange, for the reader of the journal to redact', () => {
     const entry = entryOf(exchangeLogged());
     expect(entry.changes).toEqual([
       { field: 'authorId', from: null, to: 'alice' },
@@ -118,29 +119,33 @@ describe('audit journal projection', () => {
       { field: 'subject', from: null, to: 'quote' },
       { field: 'comment', from: null, to: 'Asked for a quote for 200 croissants a day' },
       { field: 'status', from: null, to: 'TO_DO' },
-      { field: 'confidentialComment', from: null, to: '[confidential]' },
+      { field: 'confidentialComment', from: null, to: CONFIDENTIAL_TEXT },
       { field: 'confidentialGroupId', from: null, to: 'sales-managers' },
       { field: 'collaboratorIds', from: null, to: ['bob'] },
       { field: 'notifyCollaborators', from: null, to: false },
       { field: 'linkedDocument', from: null, to: { type: 'QUOTE', ref: 'PR2503-0042' } },
       { field: 'contactedBy', from: null, to: 'alice' },
     ]);
-    expect(JSON.stringify(entry)).not.toContain(CONFIDENTIAL_TEXT);
+    expect(redactChanges(entry.changes)).toContainEqual({ field: 'confidentialComment', from: null, to: '[confidential]' });
   });
 
-  it('keeps the changes of update events, redacting confidential comments', () => {
+  it('keeps the changes of update events, an exchange\'s confidential comment included', () => {
     expect(entryOf(thirdPartyUpdated()).changes).toEqual(thirdPartyUpdated().data.changes);
     expect(entryOf(ownerAssigned('bob')).changes).toEqual([{ field: 'ownerId', from: 'alice', to: 'bob' }]);
     expect(entryOf(categorised()).changes).toEqual(categorised().data.changes);
     expect(entryOf(contactUpdated()).changes).toEqual(contactUpdated().data.changes);
     expect(entryOf(converted()).changes).toEqual(converted().data.changes);
-    expect(entryOf(exchangeUpdated()).changes).toEqual([
-      { field: 'contactIds', from: [ids.marie, ids.pierre], to: [ids.marie] },
-      { field: 'confidentialComment', from: '[confidential]', to: '[confidential]' },
-    ]);
+    expect(entryOf(exchangeUpdated()).changes).toEqual(exchangeUpdated().data.changes);
     const added = entryOf(exchangeUpdated({ changes: [{ field: 'confidentialComment', from: null, to: CONFIDENTIAL_TEXT }] }));
-    expect(added.changes).toEqual([{ field: 'confidentialComment', from: null, to: '[confidential]' }]);
-    expect(JSON.stringify(added)).not.toContain(CONFIDENTIAL_TEXT);
+    expect(added.changes).toEqual([{ field: 'confidentialComment', from: null, to: CONFIDENTIAL_TEXT }]);
+  });
+
+  it('redacts a confidential value anywhere but on an exchange, where nobody could be judged its reader', () => {
+    const registration = entryOf({ type: 'ThirdPartyRegistered', data: { ...registered().data, confidentialComment: CONFIDENTIAL_TEXT } });
+    expect(registration.changes).toContainEqual({ field: 'confidentialComment', from: null, to: '[confidential]' });
+    const renamed = entryOf(thirdPartyUpdated({ changes: [{ field: 'confidentialComment', from: 'old', to: CONFIDENTIAL_TEXT }] }));
+    expect(renamed.changes).toEqual([{ field: 'confidentialComment', from: '[confidential]', to: '[confidential]' }]);
+    expect(JSON.stringify([registration, renamed])).not.toContain(CONFIDENTIAL_TEXT);
   });
 
   it('records archives and deletions as the flag they set, with the reason when there is one', () => {
@@ -222,11 +227,36 @@ describe('audit journal projection', () => {
   });
 
   it('declares the indexes its queries filter and sort on', () => {
-    expect(auditJournalProjection.name).toBe('audit-journal.v1');
+    expect(auditJournalProjection.name).toBe('audit-journal.v2');
     expect(auditJournalProjection.collection).toEqual({
-      name: 'audit_journal',
-      indexes: ['entityType', 'entityId', 'actorId', 'action', 'at', 'sortKey'],
+      name: 'audit_journal_v2',
+      indexes: ['entityType', 'entityId', 'actorId', 'action', 'at', 'sortKey', 'scope'],
     });
+  });
+
+  it.each([
+    [registered(), ids.boulangerie],
+    [ownerAssigned(), ids.boulangerie],
+    [contactAdded(), ids.boulangerie],
+    [contactArchived(), ids.boulangerie],
+    [exchangeLogged({ thirdPartyId: ids.atelier }), ids.atelier],
+    [exchangeDeleted(), ids.boulangerie],
+    [noteAdded(), ids.boulangerie],
+  ])('scopes %p to the third party it is about', (event, scope) => {
+    expect(entryOf(event).scope).toBe(scope);
+  });
+
+  it('scopes a third party\'s own stream by its id, and an unknown event by the thirdPartyId it carries if any', () => {
+    expect(entryOf({ type: 'Odd', data: {} }, { streamName: 'thirdParty-tp-9' }).scope).toBe('tp-9');
+    expect(entryOf({ type: 'QuoteSent', data: { thirdPartyId: 'tp-7' } }, { streamName: 'quote-q-1' }).scope).toBe('tp-7');
+    expect(entryOf(unknownEvent(), { streamName: 'invoice-inv-1' }).scope).toBe(auditScopes.global);
+    expect(entryOf({ type: 'Odd', data: { thirdPartyId: 42 } }, { streamName: 'odd-1' }).scope).toBe('global');
+  });
+
+  it('scopes users and groups as global, and anything on a security stream as security', () => {
+    expect(entryOf({ type: 'UserEnabled', data: { userId: 'u-1', enabledAt: 'x' } }, { streamName: 'user-u-1' }).scope).toBe('global');
+    expect(entryOf({ type: 'GroupCreated', data: { groupId: 'g-1' } }, { streamName: 'group-g-1' }).scope).toBe('global');
+    expect(entryOf({ type: 'SomethingLater', data: { thirdPartyId: 'tp-1' } }, { streamName: 'security-2026-11-23' }).scope).toBe('security');
   });
 });
 
@@ -243,6 +273,22 @@ describe('confidential redaction', () => {
       { field: 'confidentialGroupId', from: null, to: 'g-1' },
       { field: 'comment', from: 'x', to: 'y' },
     ]);
+  });
+
+  it('reveals changes to a reader of the confidential comment, and redacts them for anyone else', () => {
+    const changes = [
+      { field: 'confidentialComment', from: null, to: 'a secret' },
+      { field: 'comment', from: 'x', to: 'y' },
+    ];
+    expect(hasConfidentialChange(changes)).toBe(true);
+    expect(revealedChanges(changes, true)).toBe(changes);
+    expect(revealedChanges(changes, false)).toEqual([
+      { field: 'confidentialComment', from: null, to: '[confidential]' },
+      { field: 'comment', from: 'x', to: 'y' },
+    ]);
+    const plain = [{ field: 'comment', from: 'x', to: 'y' }];
+    expect(hasConfidentialChange(plain)).toBe(false);
+    expect(revealedChanges(plain, false)).toBe(plain);
   });
 
   it('reads only well-formed changes from unknown data', () => {

@@ -1,8 +1,11 @@
 import type { FieldChange, JsonValue } from '#domain';
 
 /**
- * Until access control exists, no read model keeps confidential comment text:
- * a change of it is recorded as having happened, without what it said.
+ * A confidential comment is readable only by the exchange's author and the
+ * members of the group it was shared with. The exchanges read model and the
+ * audit journal keep its text, and their readers show it only to those
+ * (`Viewer.readsConfidential`, `revealedChanges`); the timeline never keeps it
+ * and reads it from the exchange.
  */
 export const CONFIDENTIAL_PLACEHOLDER = '[confidential]';
 
@@ -20,6 +23,17 @@ export const redactChange = (change: FieldChange): FieldChange =>
     : { field: change.field, from: change.from, to: change.to };
 
 export const redactChanges = (changes: readonly FieldChange[]): FieldChange[] => changes.map(redactChange);
+
+/** Whether any of the changes is of a confidential field (so whether a reader must be judged at all). */
+export const hasConfidentialChange = (changes: readonly FieldChange[]): boolean => changes.some((change) => isConfidentialField(change.field));
+
+/**
+ * Changes as one reader may see them: as stored when `readsConfidential` (the
+ * author, or a member of the group the comment was shared with), redacted
+ * otherwise. Unchanged (the same array) when there is nothing to redact.
+ */
+export const revealedChanges = (changes: readonly FieldChange[], readsConfidential: boolean): readonly FieldChange[] =>
+  readsConfidential || !hasConfidentialChange(changes) ? changes : redactChanges(changes);
 
 /**
  * The `changes` of an event this build may not know: only well-formed entries
