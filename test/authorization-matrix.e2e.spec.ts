@@ -86,10 +86,18 @@ const nestedPaths: Record<string, { readonly root: string; readonly query: strin
   'ThirdParty.lastInteractionAt': { root: 'Query.thirdParty', query: 'query($tp: ID!) { thirdParty(id: $tp) { lastInteractionAt } }' },
   'ThirdParty.timeline': { root: 'Query.thirdParty', query: 'query($tp: ID!) { thirdParty(id: $tp) { timeline(first: 1) { __typename } } }' },
   'ThirdParty.contacts': { root: 'Query.thirdParty', query: 'query($tp: ID!) { thirdParty(id: $tp) { contacts { __typename } } }' },
+  'ThirdParty.commercialDocuments': {
+    root: 'Query.thirdParty',
+    query: 'query($tp: ID!) { thirdParty(id: $tp) { commercialDocuments(first: 1) { __typename } } }',
+  },
   'Exchange.thirdParty': { root: 'Query.exchange', query: 'query($ex: ID!) { exchange(id: $ex) { thirdParty { __typename } } }' },
   'Exchange.contacts': { root: 'Query.exchange', query: 'query($ex: ID!) { exchange(id: $ex) { contacts { __typename } } }' },
   'Contact.thirdParty': { root: 'Query.contact', query: 'query($ct: ID!) { contact(id: $ct) { thirdParty { __typename } } }' },
   'Contact.timeline': { root: 'Query.contact', query: 'query($ct: ID!) { contact(id: $ct) { timeline(first: 1) { __typename } } }' },
+  'Contact.consents': { root: 'Query.contact', query: 'query($ct: ID!) { contact(id: $ct) { consents { __typename } } }' },
+  'Contact.consentHistory': { root: 'Query.contact', query: 'query($ct: ID!) { contact(id: $ct) { consentHistory(first: 1) { __typename } } }' },
+  'ThirdParty.consents': { root: 'Query.thirdParty', query: 'query($tp: ID!) { thirdParty(id: $tp) { consents { __typename } } }' },
+  'ThirdParty.consentHistory': { root: 'Query.thirdParty', query: 'query($tp: ID!) { thirdParty(id: $tp) { consentHistory(first: 1) { __typename } } }' },
   'UserAccount.groups': { root: 'Query.me', query: '{ me { groups { __typename } } }' },
   'Exchange.confidentialComment': { root: 'Query.exchange', query: 'query($ex: ID!) { exchange(id: $ex) { confidentialComment } }' },
   'TimelineEntry.confidentialComment': {

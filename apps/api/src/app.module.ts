@@ -17,6 +17,10 @@ import { ThirdPartyModule } from './third-party/third-party.module.js';
 import { TimelineModule } from './timeline/timeline.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { UsersModule } from './users/users.module.js';
+import { ConsentModule } from './consent/consent.module.js';
+import { CommercialDocumentModule } from './commercial-document/commercial-document.module.js';
+import { RetentionApiModule } from './retention/retention.module.js';
+import { ErasureModule } from './privacy/erasure.module.js';
 
 /** Every GraphQL feature module; schema-sdl.ts lists their resolvers for the printed contract. */
 export const featureModules = [
@@ -28,6 +32,10 @@ export const featureModules = [
   TimelineModule,
   AuditJournalModule,
   UsersModule,
+  ConsentModule,
+  CommercialDocumentModule,
+  RetentionApiModule,
+  ErasureModule,
 ];
 
 @Module({})

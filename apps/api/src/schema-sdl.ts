@@ -8,6 +8,10 @@ import { NoteResolver } from './note/note.resolver.js';
 import { ThirdPartyResolver } from './third-party/third-party.resolver.js';
 import { ContactTimelineResolver, ThirdPartyTimelineResolver, TimelineResolver } from './timeline/timeline.resolver.js';
 import { UsersResolver } from './users/users.resolver.js';
+import { ConsentResolver, ContactConsentsResolver, ThirdPartyConsentsResolver } from './consent/consent.resolver.js';
+import { CommercialDocumentResolver, ThirdPartyCommercialDocumentsResolver } from './commercial-document/commercial-document.resolver.js';
+import { RetentionResolver } from './retention/retention.resolver.js';
+import { ErasureResolver } from './privacy/erasure.resolver.js';
 
 /** Every resolver class of the API: the contract is generated from these. */
 export const resolvers = [
@@ -21,6 +25,13 @@ export const resolvers = [
   ContactTimelineResolver,
   AuditJournalResolver,
   UsersResolver,
+  ConsentResolver,
+  ContactConsentsResolver,
+  ThirdPartyConsentsResolver,
+  CommercialDocumentResolver,
+  ThirdPartyCommercialDocumentsResolver,
+  RetentionResolver,
+  ErasureResolver,
 ];
 
 /** The GraphQL contract as the code defines it, sorted like the running server's. */

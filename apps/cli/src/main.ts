@@ -7,6 +7,9 @@ import { openCodec, describeStores, loadConfig, openEventStore, openReadStore, s
 import { ProjectionRunner, projections, UnknownProjection } from '#projections';
 import { registerAccessCommands } from './access.commands.js';
 import { registerAuditCommands } from './audit.commands.js';
+import { registerPrivacyExportCommands } from './privacy-export.commands.js';
+import { registerPrivacyCommands } from './privacy.commands.js';
+import { registerRetentionCommands } from './retention.commands.js';
 
 /**
  * `suivi`: operator commands. They open the stores the same way the server does
@@ -135,6 +138,9 @@ projectionsCommand
 
 registerAccessCommands(program);
 registerAuditCommands(program);
+registerPrivacyExportCommands(program);
+registerPrivacyCommands(program);
+registerRetentionCommands(program);
 
 program.exitOverride();
 try {

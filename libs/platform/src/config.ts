@@ -32,6 +32,8 @@ export interface SuiviConfig {
   readonly keyEncryptionKey: Buffer | null;
   /** How long a process reuses a data subject's key before asking the key store again (SUIVI_KEY_CACHE_TTL_SECONDS). */
   readonly subjectKeyCacheTtlMs: number;
+  /** SUIVI_RETENTION_FILE: JSON file of retention policies (see loadRetention); null: no retention automation. */
+  readonly retentionFile: string | null;
 }
 
 export interface OidcConfig {
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SuiviConfig {
     oidc: loadOidc(env),
     keyEncryptionKey: keyEncryptionKey(env['SUIVI_KEY_ENCRYPTION_KEY']),
     subjectKeyCacheTtlMs: subjectKeyCacheTtlMs(env['SUIVI_KEY_CACHE_TTL_SECONDS']),
+    retentionFile: env['SUIVI_RETENTION_FILE'] ? path.resolve(env['SUIVI_RETENTION_FILE']) : null,
   };
 }
 

@@ -2,3 +2,4 @@ export * from './config.js';
 export * from './stores.js';
 export * from './clock.js';
 export * from './catalogue.js';
+export * from './retention.js';

@@ -11,6 +11,7 @@ export {
 } from './directory/directory.projection.js';
 export {
   DirectoryQueries,
+  type ConsentCriterion,
   type CustomFieldCriterion,
   type DirectoryFilter,
   type DirectoryListArgs,
@@ -118,3 +119,51 @@ export { auditScopes, scopeOfEvent } from './audit-journal/audit-journal.project
 export { WHOLE_JOURNAL, type AuditJournalVisibility } from './audit-journal/audit-journal.queries.js';
 export { sealedEntry, type SealedAuditEntry } from './audit-chain/audit-chain.projection.js';
 export { hasConfidentialChange, revealedChanges } from './shared/confidential-redaction.js';
+export {
+  consentsProjection,
+  consentsCollection,
+  consentsEntryId,
+  consentTerm,
+  consentTerms,
+  evolveConsents,
+  type ConsentEntryDecision,
+  type ConsentsEntry,
+} from './consents/consents.projection.js';
+export { ConsentQueries, type ConsentHistoryArgs, type ConsentHistoryPage } from './consents/consents.queries.js';
+export {
+  SubjectExporter,
+  SUBJECT_EXPORT_FORMAT,
+  type DataSubject,
+  type ExportedAuditEntry,
+  type ExportedEvent,
+  type ExportedRecord,
+  type ExportedSection,
+  type SubjectExport,
+  type SubjectExportDeps,
+} from './consents/subject-export.js';
+export { renderSubjectExportHtml } from './consents/subject-export.html.js';
+export {
+  retentionQueueProjection,
+  retentionQueueCollection,
+  evolveRetentionQueue,
+  erasureProposalStatuses,
+  type ErasureProposalEntry,
+  type ErasureProposalStatus,
+} from './retention/retention-queue.projection.js';
+export { RetentionQueueQueries, type RetentionQueueListArgs } from './retention/retention-queue.queries.js';
+export {
+  commercialDocumentsProjection,
+  commercialDocumentsCollection,
+  evolveCommercialDocuments,
+  type CommercialDocumentEntry,
+  type CommercialDocumentStatusEntry,
+} from './commercial-documents/commercial-documents.projection.js';
+export {
+  CommercialDocumentQueries,
+  commercialDocumentAdmitted,
+  UNRESTRICTED_COMMERCIAL_DOCUMENTS,
+  type CommercialDocumentAccess,
+  type CommercialDocumentListArgs,
+  type CommercialDocumentListFilter,
+  type CommercialDocumentPage,
+} from './commercial-documents/commercial-documents.queries.js';

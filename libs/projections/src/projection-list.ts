@@ -6,6 +6,9 @@ import { auditJournalProjection } from './audit-journal/audit-journal.projection
 import { auditChainProjection } from './audit-chain/audit-chain.projection.js';
 import { usersProjection } from './users/users.projection.js';
 import { groupsProjection } from './users/groups.projection.js';
+import { consentsProjection } from './consents/consents.projection.js';
+import { retentionQueueProjection } from './retention/retention-queue.projection.js';
+import { commercialDocumentsProjection } from './commercial-documents/commercial-documents.projection.js';
 import type { Projection } from './projection.js';
 
 /** Every read model of Suivi, in the order the worker starts them. */
@@ -18,4 +21,7 @@ export const projections: readonly Projection[] = [
   auditChainProjection,
   usersProjection,
   groupsProjection,
+  consentsProjection,
+  retentionQueueProjection,
+  commercialDocumentsProjection,
 ];

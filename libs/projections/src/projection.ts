@@ -1,6 +1,6 @@
 import type { Message } from '#domain';
 import type { EventEnvelope } from '#event-store';
-import type { CollectionDefinition, Doc } from '#read-store';
+import type { CollectionDefinition, Doc, Filter } from '#read-store';
 
 /**
  * A read model: pure functions over events. The runner feeds it the global log
@@ -19,6 +19,21 @@ export interface Projection<D extends Doc = Doc> {
    * `previous` is only given to a chained projection (see `chain`).
    */
   evolve(doc: D | null, event: EventEnvelope, previous?: D | null): D | null;
+  /**
+   * The documents, besides `documentId`'s, an event must also be applied to: a
+   * conjunction of filters on declared indexes, or null. The runner pages through
+   * them (by id) and applies `evolve(doc, event)` to each, guarded by position
+   * like any write. Used by erasure: one ContactForgotten reaches every exchange,
+   * timeline entry and journal entry about the contact. The filters must read
+   * fields that `evolve` leaves unchanged, so that paging is not disturbed.
+   */
+  fanOut?(event: EventEnvelope): readonly Filter[] | null;
+  /**
+   * The kinds of data subject whose personal data this read model replaces with
+   * markers ("[erased]", [], null) when they are forgotten: listed on erasure
+   * certificates. Absent: it holds none.
+   */
+  readonly forgets?: readonly ('thirdParty' | 'contact')[];
   /**
    * Set on a projection whose every document depends on the one before it in log
    * order (a hash chain). The runner then calls `evolve(null, event, previous)`

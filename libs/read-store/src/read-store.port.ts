@@ -92,6 +92,13 @@ export interface ReadStore {
   readonly checkpoints: CheckpointStore;
   /** Round trip to the store, for readiness checks. */
   ping(): Promise<void>;
+  /**
+   * Drops the earlier versions of documents the store still keeps in its files
+   * (SQLite: the write-ahead log), so that what an erasure overwrote does not
+   * survive there. Optional: an engine whose storage the operator compacts
+   * (MongoDB) has nothing to do.
+   */
+  compact?(): Promise<void>;
   close(): Promise<void>;
 }
 

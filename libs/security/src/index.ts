@@ -5,3 +5,4 @@ export * from './user-administration.js';
 export * from './bootstrap.js';
 export * from './oidc.js';
 export * from './viewer.js';
+export * from './data-subject-erasure.js';

@@ -69,6 +69,31 @@ export const operationRules = {
   'Mutation.issueApiToken': 'admin.usersAndGroups',
   'Mutation.revokeApiToken': 'admin.usersAndGroups',
   'Mutation.setUserScope': 'admin.usersAndGroups',
+
+  // Commercial documents
+  'Query.commercialDocument': 'documents.read',
+  'Query.commercialDocuments': 'documents.read',
+  'Mutation.recordCommercialDocument': 'documents.create',
+  'Mutation.changeCommercialDocumentStatus': 'documents.update',
+  'ThirdParty.commercialDocuments': 'documents.read',
+
+  // Retention (the queue of erasures waiting for approval)
+  'Query.retentionQueue': 'privacy.manage',
+  'Mutation.approveErasure': 'privacy.manage',
+  'Mutation.rejectErasure': 'privacy.manage',
+
+  // Consent (recording a decision is updating the subject) and the subject access export
+  'Mutation.recordContactConsent': 'contacts.update',
+  'Mutation.recordThirdPartyConsent': 'thirdParties.update',
+  'Contact.consents': 'contacts.read',
+  'Contact.consentHistory': 'contacts.read',
+  'ThirdParty.consents': 'thirdParties.read',
+  'ThirdParty.consentHistory': 'thirdParties.read',
+  'Query.exportDataSubject': 'privacy.manage',
+
+  // Erasure (forgetting a person) and its certificate
+  'Mutation.forgetDataSubject': 'privacy.manage',
+  'Query.erasureCertificate': 'privacy.manage',
 } as const satisfies Record<string, AccessRule>;
 
 export type GuardedField = keyof typeof operationRules;

@@ -1,6 +1,6 @@
 import { BREAK, GraphQLError, Kind, parse, visit, type ASTNode, type GraphQLFormattedError } from 'graphql';
 import { DomainRuleViolated, InvalidInput, NotFound } from '#domain';
-import { EventStoreUnavailable, StreamDeleted, WrongExpectedRevision } from '#event-store';
+import { EventStoreUnavailable, StreamDeleted, SubjectForgotten, WrongExpectedRevision } from '#event-store';
 import { InvalidCursor } from '#read-store';
 import { InvalidDateTime } from './scalars.js';
 
@@ -38,6 +38,13 @@ export function toGraphQLError(error: unknown, fieldPrefix = ''): GraphQLError |
   }
   if (error instanceof DomainRuleViolated || error instanceof StreamDeleted) {
     return new GraphQLError(error.message, { extensions: { code: 'CONFLICT' } });
+  }
+  if (error instanceof SubjectForgotten) {
+    // A record that still names a forgotten person (an exchange with a forgotten contact) takes no new text about them.
+    return new GraphQLError(
+      `${error.message}: this record names someone who was forgotten, so it accepts no new personal data (remove them from it first)`,
+      { extensions: { code: 'CONFLICT' } },
+    );
   }
   if (error instanceof EventStoreUnavailable) {
     return new GraphQLError(`writes are unavailable: ${error.message}`, { extensions: { code: 'SERVICE_UNAVAILABLE' } });

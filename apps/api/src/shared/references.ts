@@ -24,7 +24,8 @@ export class References {
 
   async contact(contactId: string): Promise<ContactReference> {
     const { state } = await this.aggregates.fold(contactDecider, streams.contact(contactId));
-    return state.status === 'none'
+    // A forgotten contact is found as none: nothing may be recorded about them any more.
+    return state.status === 'none' || state.status === 'forgotten'
       ? { contactId, thirdPartyId: null, archived: false }
       : { contactId, thirdPartyId: state.thirdPartyId, archived: state.status === 'archived' };
   }

@@ -16,6 +16,8 @@ export const kindPermissions: Readonly<Record<TimelineKind, Permission>> = {
   EXCHANGE_STATUS_CHANGED: 'exchanges.read',
   EXCHANGE_DELETED: 'exchanges.read',
   NOTE_ADDED: 'notes.read',
+  THIRD_PARTY_FORGOTTEN: 'thirdParties.read',
+  CONTACT_FORGOTTEN: 'contacts.read',
 };
 
 /** The kinds of entries the viewer may read; null when every kind. */

@@ -21,7 +21,13 @@ describe('timeline kinds and read permissions', () => {
     expect(readableKinds(viewerWith(['thirdParties.read', 'contacts.read', 'exchanges.read']))).toEqual(
       timelineKinds.filter((kind) => kind !== 'NOTE_ADDED'),
     );
-    expect(readableKinds(viewerWith(['contacts.read', 'notes.read']))).toEqual(['CONTACT_ADDED', 'CONTACT_UPDATED', 'CONTACT_ARCHIVED', 'NOTE_ADDED']);
+    expect(readableKinds(viewerWith(['contacts.read', 'notes.read']))).toEqual([
+      'CONTACT_ADDED',
+      'CONTACT_UPDATED',
+      'CONTACT_ARCHIVED',
+      'NOTE_ADDED',
+      'CONTACT_FORGOTTEN',
+    ]);
     expect(readableKinds(viewerWith(['exchanges.create', 'notes.create']))).toEqual([]);
   });
 });

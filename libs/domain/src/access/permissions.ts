@@ -20,6 +20,8 @@ export const permissions = [
   'exchanges.seeAll',
   'auditJournal.read',
   'admin.usersAndGroups',
+  /** Personal data (GDPR): forgetting a person, exporting what Suivi holds about them, the retention queue. */
+  'privacy.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -39,8 +41,12 @@ export interface DefaultGroup {
  * The groups created on first start. Salespeople work third parties, contacts,
  * exchanges and follow-ups; support reads third parties and handles contacts
  * and follow-ups; accounting owns commercial documents and reads the journal;
- * administrators hold every permission, and only they administer users. Every
- * group sees the whole team's exchanges (`exchanges.seeAll`).
+ * administrators hold every permission, and only they administer users and
+ * act on personal data as such (`privacy.manage`: forget a person, export what
+ * Suivi holds about them, the retention queue). Every group sees the whole
+ * team's exchanges (`exchanges.seeAll`). An admin group created before a
+ * permission existed does not hold it: grant it with `changeGroupPermissions`
+ * (`suivi groups permissions admin --add privacy.manage`).
  * Lists are in the canonical order of `permissions`.
  */
 export const defaultGroups: readonly DefaultGroup[] = [

@@ -1,10 +1,11 @@
+import type { ErasureReason } from '../privacy/erasure.js';
 import type { Message } from '../shared/event.js';
 import type { ContactChannel } from './contact.events.js';
 
-/** What the handler found about the third party a contact is added to. */
+/** What the handler found about the third party a contact is added to. A forgotten one counts as none. */
 export interface ThirdPartyReference {
   readonly thirdPartyId: string;
-  readonly status: 'none' | 'active' | 'archived';
+  readonly status: 'none' | 'active' | 'archived' | 'forgotten';
 }
 
 export type AddContact = Message<
@@ -43,4 +44,10 @@ export type UpdateContact = Message<
 
 export type ArchiveContact = Message<'ArchiveContact', { readonly contactId: string; readonly reason?: string | null }>;
 
-export type ContactCommand = AddContact | UpdateContact | ArchiveContact;
+/** Forgets the contact (GDPR erasure); see DataSubjectErasure, which then destroys their key. */
+export type ForgetContact = Message<
+  'ForgetContact',
+  { readonly contactId: string; readonly reason: ErasureReason; readonly reference?: string | null }
+>;
+
+export type ContactCommand = AddContact | UpdateContact | ArchiveContact | ForgetContact;

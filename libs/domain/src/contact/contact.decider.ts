@@ -1,6 +1,7 @@
 import { DomainRuleViolated, InvalidInput, NotFound } from '../shared/errors.js';
 import type { CommandContext, Decider } from '../shared/event.js';
 import { diffFields, jsonEqual } from '../shared/field-changes.js';
+import { validErasureReason, validErasureReference } from '../privacy/erasure.js';
 import { requireActiveThirdParty } from '../shared/references.js';
 import {
   LIMITS,
@@ -12,7 +13,7 @@ import {
   requiredText,
 } from '../shared/validation.js';
 import type { JsonValue } from '../shared/values.js';
-import type { AddContact, ArchiveContact, ContactCommand, UpdateContact } from './contact.commands.js';
+import type { AddContact, ArchiveContact, ContactCommand, ForgetContact, UpdateContact } from './contact.commands.js';
 import { contactChannels, contactProfileFields, type ContactEvent, type ContactProfile } from './contact.events.js';
 
 export interface ContactRecord {
@@ -22,10 +23,15 @@ export interface ContactRecord {
   readonly profile: ContactProfile;
 }
 
+/**
+ * A forgotten contact keeps its ids (the history of what happened stays) but
+ * its personal values read as erased, and it accepts no further command.
+ */
 export type ContactState =
   | { readonly status: 'none' }
   | ({ readonly status: 'active' } & ContactRecord)
-  | ({ readonly status: 'archived' } & ContactRecord);
+  | ({ readonly status: 'archived' } & ContactRecord)
+  | ({ readonly status: 'forgotten'; readonly forgottenAt: string } & ContactRecord);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -58,7 +64,7 @@ const evolve = (state: ContactState, event: ContactEvent): ContactState => {
       };
     }
     case 'ContactUpdated': {
-      if (state.status === 'none') return state;
+      if (state.status === 'none' || state.status === 'forgotten') return state;
       const profile: Mutable<ContactProfile> = { ...state.profile };
       for (const { field, to } of event.data.changes) {
         if ((contactProfileFields as readonly string[]).includes(field)) (profile as Record<string, unknown>)[field] = to;
@@ -66,8 +72,11 @@ const evolve = (state: ContactState, event: ContactEvent): ContactState => {
       return { ...state, profile };
     }
     case 'ContactArchived':
-      if (state.status === 'none') return state;
+      if (state.status === 'none' || state.status === 'forgotten') return state;
       return { ...state, status: 'archived' };
+    case 'ContactForgotten':
+      if (state.status === 'none') return state;
+      return { ...state, status: 'forgotten', forgottenAt: event.data.forgottenAt };
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -106,10 +115,18 @@ const blankProfile = (): ContactProfile => ({
   notes: null,
 });
 
-type Known = Exclude<ContactState, { status: 'none' }>;
+type Known = Exclude<ContactState, { status: 'none' | 'forgotten' }>;
+
+/** A forgotten contact is not missing (its history stays), but nothing may be recorded about them any more. */
+const refuseForgotten = (state: Extract<ContactState, { status: 'forgotten' }>): never => {
+  throw new DomainRuleViolated(
+    `contact ${state.contactId} was forgotten on ${state.forgottenAt.slice(0, 10)} (their personal data is erased): it accepts no further command`,
+  );
+};
 
 const existing = (state: ContactState, contactId: string): Known => {
   if (state.status === 'none') throw new NotFound('contact', contactId);
+  if (state.status === 'forgotten') return refuseForgotten(state);
   return state;
 };
 
@@ -118,6 +135,7 @@ const addContact = (command: AddContact, state: ContactState, context: CommandCo
   const thirdPartyId = requireActiveThirdParty(thirdParty, 'thirdPartyId');
   if (input.lastName === undefined || input.lastName === null) throw new InvalidInput('lastName', 'is required');
   const profile = nextProfile(blankProfile(), input);
+  if (state.status === 'forgotten') return refuseForgotten(state);
   if (state.status !== 'none') {
     const same =
       state.thirdPartyId === thirdPartyId && jsonEqual(state.profile as unknown as JsonValue, profile as unknown as JsonValue);
@@ -155,6 +173,21 @@ const archiveContact = (command: ArchiveContact, state: ContactState): ContactEv
   ];
 };
 
+/** Forgetting twice is a no-op: the erasure can be run again to finish one that was interrupted. */
+const forgetContact = (command: ForgetContact, state: ContactState, context: CommandContext): ContactEvent[] => {
+  const { contactId } = command.data;
+  const reason = validErasureReason(command.data.reason);
+  const reference = validErasureReference(command.data.reference);
+  if (state.status === 'none') throw new NotFound('contact', contactId);
+  if (state.status === 'forgotten') return [];
+  return [
+    {
+      type: 'ContactForgotten',
+      data: { contactId, thirdPartyId: state.thirdPartyId, reason, reference, forgottenAt: context.now.toISOString() },
+    },
+  ];
+};
+
 const decide = (command: ContactCommand, state: ContactState, context: CommandContext): ContactEvent[] => {
   switch (command.type) {
     case 'AddContact':
@@ -163,6 +196,8 @@ const decide = (command: ContactCommand, state: ContactState, context: CommandCo
       return updateContact(command, state);
     case 'ArchiveContact':
       return archiveContact(command, state);
+    case 'ForgetContact':
+      return forgetContact(command, state, context);
     default: {
       const unreachable: never = command;
       return unreachable;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { deciderSpec } from '../testing/decider-spec.js';
-import type { AddContact, ArchiveContact, ThirdPartyReference, UpdateContact } from './contact.commands.js';
+import type { AddContact, ArchiveContact, ForgetContact, ThirdPartyReference, UpdateContact } from './contact.commands.js';
 import { contactDecider, contactDisplayName } from './contact.decider.js';
-import type { ContactAdded, ContactArchived } from './contact.events.js';
+import type { ContactAdded, ContactArchived, ContactForgotten } from './contact.events.js';
 
 const { given, fold } = deciderSpec(contactDecider);
 
@@ -197,5 +197,57 @@ describe('evolve and display names', () => {
   it('names a contact "First Last", or by the last name alone', () => {
     expect(contactDisplayName({ firstName: 'Anna', lastName: 'Rossi' })).toBe('Anna Rossi');
     expect(contactDisplayName({ firstName: null, lastName: 'Rossi' })).toBe('Rossi');
+  });
+});
+
+describe('ForgetContact', () => {
+  const forget = (data: Partial<ForgetContact['data']> = {}): ForgetContact => ({
+    type: 'ForgetContact',
+    data: { contactId: 'c-1', reason: 'SUBJECT_REQUEST', reference: 'GDPR-42', ...data },
+  });
+  const forgotten: ContactForgotten = {
+    type: 'ContactForgotten',
+    data: { contactId: 'c-1', thirdPartyId: 'tp-1', reason: 'SUBJECT_REQUEST', reference: 'GDPR-42', forgottenAt: '2026-03-02T09:30:00.000Z' },
+  };
+
+  it('records the erasure with ids, reason, reference and date only', () => {
+    given([added()]).when(forget()).then([forgotten]);
+  });
+
+  it('forgets an archived contact too, and a reference is optional', () => {
+    given([added(), archived])
+      .when(forget({ reference: null, reason: 'RETENTION_POLICY' }))
+      .then([{ type: 'ContactForgotten', data: { ...forgotten.data, reference: null, reason: 'RETENTION_POLICY' } }]);
+  });
+
+  it('is a no-op the second time, so an interrupted erasure can be run again', () => {
+    given([added(), forgotten]).when(forget({ reason: 'OTHER' })).thenNothing();
+  });
+
+  it('leaves the contact forgotten, keeping its ids', () => {
+    expect(given([added()]).when(forget()).state()).toMatchObject({
+      status: 'forgotten',
+      contactId: 'c-1',
+      thirdPartyId: 'tp-1',
+      forgottenAt: '2026-03-02T09:30:00.000Z',
+    });
+    // A late archive in the log cannot bring a forgotten contact back.
+    expect(fold([added(), forgotten, archived])).toMatchObject({ status: 'forgotten' });
+  });
+
+  it('refuses an unknown contact, a missing or unknown reason and a reference that is not one line of at most 100 characters', () => {
+    given([]).when(forget()).thenNotFound('contact', 'c-1');
+    given([added()]).when(forget({ reason: undefined as never })).thenInvalid('reason', /required/);
+    given([added()]).when(forget({ reason: 'BORED' as never })).thenInvalid('reason');
+    given([added()]).when(forget({ reference: 'x'.repeat(101) })).thenInvalid('reference', /100/);
+    given([added()]).when(forget({ reference: 'a\nb' })).thenInvalid('reference');
+  });
+
+  it('refuses every further command on a forgotten contact with a clear error', () => {
+    const history = [added(), forgotten];
+    given(history).when(update({ jobTitle: 'Buyer' })).thenViolates(/contact c-1 was forgotten on 2026-03-02 .*no further command/);
+    given(history).when(update({})).thenViolates(/forgotten/);
+    given(history).when(archive()).thenViolates(/forgotten/);
+    given(history).when(add()).thenViolates(/forgotten/);
   });
 });

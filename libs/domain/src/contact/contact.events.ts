@@ -1,3 +1,4 @@
+import type { ErasureReason } from '../privacy/erasure.js';
 import type { Message } from '../shared/event.js';
 import type { FieldChange } from '../shared/values.js';
 
@@ -49,4 +50,20 @@ export type ContactArchived = Message<
   { readonly contactId: string; readonly thirdPartyId: string; readonly displayName: string; readonly reason: string | null }
 >;
 
-export type ContactEvent = ContactAdded | ContactUpdated | ContactArchived;
+/**
+ * The contact was forgotten (GDPR erasure): their key is destroyed right after,
+ * so every personal value of their events reads as erased. Holds no personal
+ * data itself: ids, a reason code, a case reference and the date.
+ */
+export type ContactForgotten = Message<
+  'ContactForgotten',
+  {
+    readonly contactId: string;
+    readonly thirdPartyId: string;
+    readonly reason: ErasureReason;
+    readonly reference: string | null;
+    readonly forgottenAt: string;
+  }
+>;
+
+export type ContactEvent = ContactAdded | ContactUpdated | ContactArchived | ContactForgotten;

@@ -155,9 +155,17 @@ describe('default groups', () => {
 
 describe('permission codes', () => {
   it('cover read, create, update and delete of every module, plus the cross-cutting ones', () => {
-    expect(permissions).toHaveLength(6 * 4 + 3);
+    expect(permissions).toHaveLength(6 * 4 + 4);
     expect(permissions).toEqual(
-      expect.arrayContaining(['thirdParties.read', 'followUps.delete', 'documents.create', 'exchanges.seeAll', 'auditJournal.read', 'admin.usersAndGroups']),
+      expect.arrayContaining([
+        'thirdParties.read',
+        'followUps.delete',
+        'documents.create',
+        'exchanges.seeAll',
+        'auditJournal.read',
+        'admin.usersAndGroups',
+        'privacy.manage',
+      ]),
     );
   });
 });

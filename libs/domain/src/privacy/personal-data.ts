@@ -1,3 +1,5 @@
+import type { ConsentEvent } from '../consent/consent.events.js';
+import type { CommercialDocumentEvent } from '../commercial-document/commercial-document.events.js';
 import type { ContactEvent } from '../contact/contact.events.js';
 import type { ExchangeEvent } from '../exchange/exchange.events.js';
 import type { NoteEvent } from '../note/note.events.js';
@@ -21,8 +23,8 @@ export const dataSubjects = {
   contact: (id: string): string => `contact:${id}`,
 } as const;
 
-/** The events of the four streams that hold personal data. */
-export type PersonalDataEvent = ThirdPartyEvent | ContactEvent | ExchangeEvent | NoteEvent;
+/** The events of the streams that hold personal data. */
+export type PersonalDataEvent = ThirdPartyEvent | ContactEvent | ExchangeEvent | NoteEvent | ConsentEvent | CommercialDocumentEvent;
 
 /**
  * How the codec protects one event type. A whitelist: every top-level field not
@@ -50,25 +52,32 @@ export const personalDataEventTypes = {
     'ThirdPartyCategorised',
     'ThirdPartyArchived',
     'ProspectConverted',
+    'ThirdPartyForgotten',
   ],
-  contact: ['ContactAdded', 'ContactUpdated', 'ContactArchived'],
+  contact: ['ContactAdded', 'ContactUpdated', 'ContactArchived', 'ContactForgotten'],
   exchange: ['ExchangeLogged', 'ExchangeUpdated', 'ExchangeStatusChanged', 'ExchangeDeleted'],
   note: ['NoteAdded'],
+  consent: ['ConsentRecorded'],
+  commercialDocument: ['CommercialDocumentRecorded', 'CommercialDocumentStatusChanged'],
 } as const satisfies {
   readonly thirdParty: readonly ThirdPartyEvent['type'][];
   readonly contact: readonly ContactEvent['type'][];
   readonly exchange: readonly ExchangeEvent['type'][];
   readonly note: readonly NoteEvent['type'][];
+  readonly consent: readonly ConsentEvent['type'][];
+  readonly commercialDocument: readonly CommercialDocumentEvent['type'][];
 };
 
 type Unlisted<E extends Message, Listed extends readonly string[]> = Exclude<E['type'], Listed[number]>;
 type MustBeEmpty<T extends never> = T;
-/** Fails to compile when an event type of the four streams is missing from personalDataEventTypes. */
+/** Fails to compile when an event type of those streams is missing from personalDataEventTypes. */
 export type EveryPersonalDataEventListed = MustBeEmpty<
   | Unlisted<ThirdPartyEvent, typeof personalDataEventTypes.thirdParty>
   | Unlisted<ContactEvent, typeof personalDataEventTypes.contact>
   | Unlisted<ExchangeEvent, typeof personalDataEventTypes.exchange>
   | Unlisted<NoteEvent, typeof personalDataEventTypes.note>
+  | Unlisted<ConsentEvent, typeof personalDataEventTypes.consent>
+  | Unlisted<CommercialDocumentEvent, typeof personalDataEventTypes.commercialDocument>
 >;
 
 type DataOf<T extends PersonalDataEvent['type']> = Extract<PersonalDataEvent, { type: T }>['data'];
@@ -99,7 +108,7 @@ const exchangeClear = [
 ];
 
 /**
- * The rule of every event type of the third-party, contact, exchange and note
+ * The rule of every event type of the third-party, contact, exchange, note and consent
  * streams. Names, e-mail addresses, phones, addresses, websites, VAT numbers, custom
  * fields and free text are personal; the denormalised `name` and `displayName`
  * too. Users, groups and security events have no rule: they concern staff
@@ -118,6 +127,11 @@ export const personalDataRules: { readonly [T in PersonalDataEvent['type']]: Per
   ContactAdded: { subjects: ofContact, clear: ['contactId', 'thirdPartyId', 'addedAt', ...contactClear] },
   ContactUpdated: { subjects: ofContact, clear: ['contactId', 'thirdPartyId', ...contactClear] },
   ContactArchived: { subjects: ofContact, clear: ['contactId', 'thirdPartyId'] },
+  // An erasure's record holds nothing about the person (ids, a reason code, a case
+  // reference documented as "no personal data", the date): all clear, so no key is
+  // drawn for a subject whose key is about to be destroyed.
+  ThirdPartyForgotten: { subjects: () => [], clear: ['thirdPartyId', 'reason', 'reference', 'forgottenAt', 'contactIds'] },
+  ContactForgotten: { subjects: () => [], clear: ['contactId', 'thirdPartyId', 'reason', 'reference', 'forgottenAt'] },
   ExchangeLogged: { subjects: ofExchange, clear: ['authorId', ...exchangeClear] },
   ExchangeUpdated: { subjects: ofExchange, clear: ['previousContactIds', ...exchangeClear] },
   ExchangeStatusChanged: { subjects: ofExchange, clear: [...exchangeContext, 'from', 'to'] },
@@ -125,6 +139,22 @@ export const personalDataRules: { readonly [T in PersonalDataEvent['type']]: Per
   NoteAdded: {
     subjects: (data) => [dataSubjects.thirdParty(data.thirdPartyId), ...(data.contactId ? [dataSubjects.contact(data.contactId)] : [])],
     clear: ['noteId', 'thirdPartyId', 'contactId', 'addedAt', 'authorId'],
+  },
+  // What was decided, when and how stays clear (the follow-up engine must read it); the
+  // evidence (IP address, the text shown, form and document references) is personal.
+  ConsentRecorded: {
+    subjects: (data) => [data.subjectKind === 'contact' ? dataSubjects.contact(data.subjectId) : dataSubjects.thirdParty(data.subjectId)],
+    clear: ['subjectKind', 'subjectId', 'thirdPartyId', 'purpose', 'channel', 'decision', 'expressedAt', 'method', 'recordedAt', 'recordedBy'],
+  },
+  // A commercial document is business facts (type, ref, amounts, dates, statuses), all clear
+  // for the follow-ups and the lists; only its label, free text about the third party, is personal.
+  CommercialDocumentRecorded: {
+    subjects: ofThirdParty,
+    clear: ['documentId', 'thirdPartyId', 'documentType', 'ref', 'amount', 'currency', 'issuedAt', 'dueAt', 'status', 'statusAt', 'paidAmount'],
+  },
+  CommercialDocumentStatusChanged: {
+    subjects: ofThirdParty,
+    clear: ['documentId', 'thirdPartyId', 'documentType', 'ref', 'from', 'to', 'at', 'paidAmount'],
   },
 };
 

@@ -74,6 +74,14 @@ const samples: Samples = {
     ],
   },
   ContactArchived: { contactId: 'c-1', thirdPartyId: 'tp-1', displayName: 'Paul Dupont', reason: 'Dupont retired' },
+  ThirdPartyForgotten: {
+    thirdPartyId: 'tp-1',
+    reason: 'SUBJECT_REQUEST',
+    reference: 'GDPR-2026-0042',
+    forgottenAt: '2026-03-09T08:00:00.000Z',
+    contactIds: ['c-1'],
+  },
+  ContactForgotten: { contactId: 'c-1', thirdPartyId: 'tp-1', reason: 'SUBJECT_REQUEST', reference: null, forgottenAt: '2026-03-09T08:00:00.000Z' },
   ExchangeLogged: {
     exchangeId: 'e-1',
     authorId: 'user-1',
@@ -122,6 +130,43 @@ const samples: Samples = {
     reason: 'logged on Dupont by mistake',
   },
   NoteAdded: { noteId: 'n-1', thirdPartyId: 'tp-1', contactId: 'c-1', text: 'Paul Dupont asked for a call', addedAt: '2026-03-02T08:00:00.000Z', authorId: 'user-1' },
+  ConsentRecorded: {
+    subjectKind: 'contact',
+    subjectId: 'c-1',
+    thirdPartyId: 'tp-1',
+    purpose: 'MARKETING_EMAIL',
+    channel: 'EMAIL',
+    decision: 'GIVEN',
+    expressedAt: '2026-03-02T08:00:00.000Z',
+    method: 'FORM',
+    evidence: { formId: 'newsletter-2026', ipAddress: '203.0.113.7', textShown: 'I, Paul Dupont, agree to receive offers', documentRef: null },
+    recordedAt: '2026-03-02T08:05:00.000Z',
+    recordedBy: 'user-1',
+  },
+  CommercialDocumentRecorded: {
+    documentId: 'd-1',
+    thirdPartyId: 'tp-1',
+    documentType: 'INVOICE',
+    ref: 'FA2603-0042',
+    label: 'Croissants for the Dupont wedding',
+    amount: '1200.00',
+    currency: 'EUR',
+    issuedAt: '2026-03-02T08:00:00.000Z',
+    dueAt: '2026-04-01T08:00:00.000Z',
+    status: 'PARTIALLY_PAID',
+    statusAt: '2026-03-03T08:00:00.000Z',
+    paidAmount: '400.00',
+  },
+  CommercialDocumentStatusChanged: {
+    documentId: 'd-1',
+    thirdPartyId: 'tp-1',
+    documentType: 'INVOICE',
+    ref: 'FA2603-0042',
+    from: 'PARTIALLY_PAID',
+    to: 'PAID',
+    at: '2026-03-20T08:00:00.000Z',
+    paidAmount: '1200.00',
+  },
 };
 
 const PERSONAL = /Dupont|dupont|rue des Lilas|\+33/;
@@ -184,5 +229,29 @@ describe('personal data rules', () => {
     expect(subjects('ExchangeUpdated')).toEqual(['thirdParty:tp-1', 'contact:c-1']);
     expect(subjects('NoteAdded')).toEqual([dataSubjects.thirdParty('tp-1'), dataSubjects.contact('c-1')]);
     expect(personalDataRuleOf('NoteAdded')!.subjects({ ...samples.NoteAdded, contactId: null })).toEqual(['thirdParty:tp-1']);
+    // A decision is its subject's alone: the third party a contact belongs to has no say in it.
+    expect(subjects('ConsentRecorded')).toEqual(['contact:c-1']);
+    expect(personalDataRuleOf('ConsentRecorded')!.subjects({ ...samples.ConsentRecorded, subjectKind: 'thirdParty', subjectId: 'tp-1' })).toEqual([
+      'thirdParty:tp-1',
+    ]);
+    expect(subjects('CommercialDocumentRecorded')).toEqual(['thirdParty:tp-1']);
+  });
+
+  it("keeps a commercial document's facts in clear, its label alone personal", () => {
+    const data = samples.CommercialDocumentRecorded as unknown as Record<string, unknown>;
+    const { label: _label, ...facts } = data;
+    expect(clearPart('CommercialDocumentRecorded', data)).toEqual(facts);
+    expect(clearPart('CommercialDocumentStatusChanged', samples.CommercialDocumentStatusChanged as unknown as Record<string, unknown>)).toEqual(
+      samples.CommercialDocumentStatusChanged,
+    );
+  });
+
+  it('keeps the record of an erasure wholly in clear, under no key', () => {
+    for (const type of ['ThirdPartyForgotten', 'ContactForgotten'] as const) {
+      const data = samples[type] as unknown as Record<string, unknown>;
+      expect(clearPart(type, data)).toEqual(data);
+      // No subject: no key is drawn for someone whose key is about to be destroyed.
+      expect(personalDataRuleOf(type)!.subjects(data)).toEqual([]);
+    }
   });
 });

@@ -5,13 +5,16 @@ import { InvalidInput } from './errors.js';
 /**
  * A third party named inside a command's input must exist and be active. A
  * missing or unknown reference is bad input naming the field, not NOT_FOUND:
- * the command's own target is something else.
+ * the command's own target is something else. A forgotten one is answered as
+ * unknown: nothing may be recorded about it any more.
  */
 export const requireActiveThirdParty = (reference: ThirdPartyReference | null | undefined, field: string): string => {
   if (reference === null || reference === undefined || reference.thirdPartyId === '') {
     throw new InvalidInput(field, 'is required');
   }
-  if (reference.status === 'none') throw new InvalidInput(field, `no third party with id ${reference.thirdPartyId}`);
+  if (reference.status === 'none' || reference.status === 'forgotten') {
+    throw new InvalidInput(field, `no third party with id ${reference.thirdPartyId}`);
+  }
   if (reference.status === 'archived') throw new InvalidInput(field, `third party ${reference.thirdPartyId} is archived`);
   return reference.thirdPartyId;
 };

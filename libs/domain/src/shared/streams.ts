@@ -9,6 +9,12 @@ export const streams = {
   note: (id: string): string => `note-${id}`,
   user: (id: string): string => `user-${id}`,
   group: (id: string): string => `group-${id}`,
+  /** One data subject's consents and objections (`consent-contact-<id>`, `consent-thirdParty-<id>`). */
+  consent: (subjectKind: 'contact' | 'thirdParty', id: string): string => `consent-${subjectKind}-${id}`,
+  /** One retention policy's review of one third party (the proposal id derives from both). */
+  retentionReview: (proposalId: string): string => `retentionReview-${proposalId}`,
+  /** A quote, order, invoice or contract; its id derives from its third party, type and ref. */
+  commercialDocument: (id: string): string => `commercialDocument-${id}`,
   /** Denied attempts of one UTC day (`2026-11-23`): see `securityStreamOf`. */
   security: (day: string): string => `security-${day}`,
 } as const;

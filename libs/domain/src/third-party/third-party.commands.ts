@@ -1,3 +1,4 @@
+import type { ErasureReason } from '../privacy/erasure.js';
 import type { Message } from '../shared/event.js';
 import type { Address } from '../shared/values.js';
 import type { Catalogue, CustomFieldValue } from '../catalogue/catalogue.js';
@@ -75,10 +76,26 @@ export type ConvertProspect = Message<
   { readonly thirdPartyId: string; readonly firstExchangeAt: string | null }
 >;
 
+/**
+ * Forgets the third party (GDPR erasure). `contactIds` are its contacts, which
+ * the caller (DataSubjectErasure) found in the log and forgot first: the
+ * decider does no I/O.
+ */
+export type ForgetThirdParty = Message<
+  'ForgetThirdParty',
+  {
+    readonly thirdPartyId: string;
+    readonly reason: ErasureReason;
+    readonly reference?: string | null;
+    readonly contactIds: readonly string[];
+  }
+>;
+
 export type ThirdPartyCommand =
   | RegisterThirdParty
   | UpdateThirdParty
   | AssignThirdPartyOwner
   | CategoriseThirdParty
   | ArchiveThirdParty
-  | ConvertProspect;
+  | ConvertProspect
+  | ForgetThirdParty;

@@ -1,4 +1,5 @@
 import { validCustomFields, type Catalogue, type CustomFieldValue } from '../catalogue/catalogue.js';
+import { validErasureReason, validErasureReference } from '../privacy/erasure.js';
 import { DomainRuleViolated, InvalidInput, NotFound } from '../shared/errors.js';
 import type { CommandContext, Decider } from '../shared/event.js';
 import { diffFields, jsonEqual } from '../shared/field-changes.js';
@@ -20,6 +21,7 @@ import type {
   AssignThirdPartyOwner,
   CategoriseThirdParty,
   ConvertProspect,
+  ForgetThirdParty,
   RegisterThirdParty,
   ThirdPartyCommand,
   UpdateThirdParty,
@@ -47,10 +49,16 @@ export interface ThirdPartyRecord {
   readonly convertedAt: string | null;
 }
 
+/**
+ * A forgotten third party keeps its ids and classification (territory and owner
+ * still decide who may see its history) but its personal values read as erased,
+ * and it accepts no further command.
+ */
 export type ThirdPartyState =
   | { readonly status: 'none' }
   | ({ readonly status: 'active' } & ThirdPartyRecord)
-  | ({ readonly status: 'archived' } & ThirdPartyRecord);
+  | ({ readonly status: 'archived' } & ThirdPartyRecord)
+  | ({ readonly status: 'forgotten'; readonly forgottenAt: string; readonly contactIds: string[] } & ThirdPartyRecord);
 
 export const NAME_MAX_LENGTH = LIMITS.name;
 
@@ -143,8 +151,11 @@ const evolve = (state: ThirdPartyState, event: ThirdPartyEvent): ThirdPartyState
       };
     }
     case 'ThirdPartyArchived':
-      if (state.status === 'none') return state;
+      if (state.status === 'none' || state.status === 'forgotten') return state;
       return { ...state, status: 'archived' };
+    case 'ThirdPartyForgotten':
+      if (state.status === 'none') return state;
+      return { ...state, status: 'forgotten', forgottenAt: event.data.forgottenAt, contactIds: [...event.data.contactIds] };
     case 'ProspectConverted':
       if (state.status === 'none') return state;
       return {
@@ -288,10 +299,18 @@ export const thirdPartyProfileChanges = (from: ThirdPartyProfile, to: ThirdParty
 // ---------------------------------------------------------------------------
 // decisions
 
-type Registered = Exclude<ThirdPartyState, { status: 'none' }>;
+type Registered = Exclude<ThirdPartyState, { status: 'none' | 'forgotten' }>;
+
+/** A forgotten third party is not missing (its history stays), but nothing may be recorded about it any more. */
+const refuseForgotten = (state: Extract<ThirdPartyState, { status: 'forgotten' }>): never => {
+  throw new DomainRuleViolated(
+    `third party ${state.thirdPartyId} was forgotten on ${state.forgottenAt.slice(0, 10)} (its personal data is erased): it accepts no further command`,
+  );
+};
 
 const existing = (state: ThirdPartyState, thirdPartyId: string): Registered => {
   if (state.status === 'none') throw new NotFound('third party', thirdPartyId);
+  if (state.status === 'forgotten') return refuseForgotten(state);
   return state;
 };
 
@@ -317,6 +336,7 @@ const registerThirdParty = (command: RegisterThirdParty, state: ThirdPartyState,
   const categoryList = categories === undefined ? [] : labelList('categories', categories);
   const tagList = tags === undefined ? [] : labelList('tags', tags);
 
+  if (state.status === 'forgotten') return refuseForgotten(state);
   if (state.status !== 'none') {
     // A repeated registration is a no-op; a different one is a conflict.
     const same =
@@ -431,6 +451,30 @@ const convertProspect = (command: ConvertProspect, state: ThirdPartyState, conte
   ];
 };
 
+const validContactIds = (raw: unknown): string[] => {
+  if (!Array.isArray(raw)) throw new InvalidInput('contactIds', 'must be a list');
+  raw.forEach((id: unknown, index) => {
+    if (typeof id !== 'string' || id === '') throw new InvalidInput(`contactIds[${index}]`, 'must be a contact id');
+  });
+  return [...new Set(raw as string[])];
+};
+
+/** Forgetting twice is a no-op: the erasure can be run again to finish one that was interrupted. */
+const forget = (command: ForgetThirdParty, state: ThirdPartyState, context: CommandContext): ThirdPartyEvent[] => {
+  const { thirdPartyId } = command.data;
+  const reason = validErasureReason(command.data.reason);
+  const reference = validErasureReference(command.data.reference);
+  const contactIds = validContactIds(command.data.contactIds);
+  if (state.status === 'none') throw new NotFound('third party', thirdPartyId);
+  if (state.status === 'forgotten') return [];
+  return [
+    {
+      type: 'ThirdPartyForgotten',
+      data: { thirdPartyId, reason, reference, forgottenAt: context.now.toISOString(), contactIds },
+    },
+  ];
+};
+
 const decide = (command: ThirdPartyCommand, state: ThirdPartyState, context: CommandContext): ThirdPartyEvent[] => {
   switch (command.type) {
     case 'RegisterThirdParty':
@@ -445,6 +489,8 @@ const decide = (command: ThirdPartyCommand, state: ThirdPartyState, context: Com
       return archive(command, state, context);
     case 'ConvertProspect':
       return convertProspect(command, state, context);
+    case 'ForgetThirdParty':
+      return forget(command, state, context);
     default: {
       const unreachable: never = command;
       return unreachable;

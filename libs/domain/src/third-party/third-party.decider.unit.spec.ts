@@ -6,11 +6,14 @@ import type {
   AssignThirdPartyOwner,
   CategoriseThirdParty,
   ConvertProspect,
+  ForgetThirdParty,
   RegisterThirdParty,
   UpdateThirdParty,
 } from './third-party.commands.js';
 import { thirdPartyDecider, type ThirdPartyState } from './third-party.decider.js';
-import type { ThirdPartyArchived, ThirdPartyEvent, ThirdPartyRegistered } from './third-party.events.js';
+import type { ThirdPartyArchived, ThirdPartyEvent, ThirdPartyForgotten, ThirdPartyRegistered } from './third-party.events.js';
+import { requireActiveThirdParty } from '../shared/references.js';
+import { InvalidInput } from '../shared/errors.js';
 
 const { given, fold } = deciderSpec(thirdPartyDecider);
 
@@ -539,5 +542,67 @@ describe('evolve', () => {
 
   it('ignores events on a third party that was never registered', () => {
     expect(fold([archived])).toEqual({ status: 'none' });
+  });
+});
+
+describe('ForgetThirdParty', () => {
+  const forget = (data: Partial<ForgetThirdParty['data']> = {}): ForgetThirdParty => ({
+    type: 'ForgetThirdParty',
+    data: { thirdPartyId: 'tp-1', reason: 'SUBJECT_REQUEST', reference: 'GDPR-42', contactIds: ['c-1', 'c-2'], ...data },
+  });
+  const forgotten: ThirdPartyForgotten = {
+    type: 'ThirdPartyForgotten',
+    data: {
+      thirdPartyId: 'tp-1',
+      reason: 'SUBJECT_REQUEST',
+      reference: 'GDPR-42',
+      forgottenAt: '2026-03-02T09:30:00.000Z',
+      contactIds: ['c-1', 'c-2'],
+    },
+  };
+
+  it('records the erasure with the contacts forgotten with it, and nothing personal', () => {
+    given([registered()]).when(forget()).then([forgotten]);
+  });
+
+  it('forgets an archived third party too; contacts are listed once', () => {
+    given([registered(), archived])
+      .when(forget({ contactIds: ['c-1', 'c-1'], reference: null }))
+      .then([{ type: 'ThirdPartyForgotten', data: { ...forgotten.data, contactIds: ['c-1'], reference: null } }]);
+  });
+
+  it('is a no-op the second time, so an interrupted erasure can be run again', () => {
+    given([registered(), forgotten]).when(forget({ contactIds: [] })).thenNothing();
+  });
+
+  it('leaves the third party forgotten with its classification, which scope still reads', () => {
+    const state = given([registered({ territory: 'FR-69', ownerId: 'user-2' })]).when(forget()).state();
+    expect(state).toMatchObject({ status: 'forgotten', forgottenAt: '2026-03-02T09:30:00.000Z', contactIds: ['c-1', 'c-2'], ownerId: 'user-2' });
+    expect(registeredState(state).profile.territory).toBe('FR-69');
+    expect(fold([registered(), forgotten, archived])).toMatchObject({ status: 'forgotten' });
+  });
+
+  it('refuses an unknown third party and bad input', () => {
+    given([]).when(forget()).thenNotFound('third party', 'tp-1');
+    given([registered()]).when(forget({ reason: 'WHY' as never })).thenInvalid('reason');
+    given([registered()]).when(forget({ reference: 'x'.repeat(101) })).thenInvalid('reference');
+    given([registered()]).when(forget({ contactIds: [''] })).thenInvalid('contactIds[0]');
+  });
+
+  it('refuses every further command on a forgotten third party with a clear error', () => {
+    const history = [registered(), forgotten];
+    const refusal = /third party tp-1 was forgotten on 2026-03-02 .*no further command/;
+    given(history).when(update({ name: 'Other' })).thenViolates(refusal);
+    given(history).when(assign('user-3')).thenViolates(refusal);
+    given(history).when(categorise({ tags: ['x'] })).thenViolates(refusal);
+    given(history).when(archive()).thenViolates(refusal);
+    given(history).when(convert(null)).thenViolates(refusal);
+    given(history).when(register()).thenViolates(refusal);
+  });
+
+  it('is answered as unknown when another command names it', () => {
+    expect(() => requireActiveThirdParty({ thirdPartyId: 'tp-1', status: 'forgotten' }, 'thirdPartyId')).toThrow(
+      new InvalidInput('thirdPartyId', 'no third party with id tp-1'),
+    );
   });
 });

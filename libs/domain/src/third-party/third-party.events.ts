@@ -1,3 +1,4 @@
+import type { ErasureReason } from '../privacy/erasure.js';
 import type { Message } from '../shared/event.js';
 import type { Address, FieldChange } from '../shared/values.js';
 import type { CustomFieldValue } from '../catalogue/catalogue.js';
@@ -107,10 +108,29 @@ export type ProspectConverted = Message<
   }
 >;
 
+/**
+ * The third party was forgotten (GDPR erasure), and with it each of its
+ * contacts (`contactIds`, which have their own ContactForgotten): the keys are
+ * destroyed right after, so every personal value of their events reads as
+ * erased. Holds no personal data itself: ids, a reason code, a case reference
+ * and the date.
+ */
+export type ThirdPartyForgotten = Message<
+  'ThirdPartyForgotten',
+  {
+    readonly thirdPartyId: string;
+    readonly reason: ErasureReason;
+    readonly reference: string | null;
+    readonly forgottenAt: string;
+    readonly contactIds: string[];
+  }
+>;
+
 export type ThirdPartyEvent =
   | ThirdPartyRegistered
   | ThirdPartyUpdated
   | ThirdPartyOwnerAssigned
   | ThirdPartyCategorised
   | ThirdPartyArchived
-  | ProspectConverted;
+  | ProspectConverted
+  | ThirdPartyForgotten;

@@ -191,7 +191,7 @@ describe.each(backends)('the tamper-evident audit journal on the %s', (_label, m
 
   it('detects an event altered in the event store, at its position', async () => {
     const position = positionIn(3, 1); // the registration of round 3
-    alterEvent(stores, position, 'data', (data) => ({ ...data, name: 'Maison Tartempion' }));
+    alterEvent(stores, position, 'data', (data) => ({ ...data, territory: 'FR-13' }));
 
     const result = await verify();
     expect(result.ok).toBe(false);
@@ -201,6 +201,35 @@ describe.each(backends)('the tamper-evident audit journal on the %s', (_label, m
       reason: expect.stringContaining('the stored event was altered'),
     });
     expect(result.checkedEvents).toBe(Number(position) - 1);
+  });
+
+  it('detects a personal value slipped into an event, which the chain does not seal', async () => {
+    const position = positionIn(3, 1);
+    alterEvent(stores, position, 'data', (data) => ({ ...data, name: 'Maison Tartempion' }));
+
+    const result = await verify();
+    expect(result.firstBreak).toEqual({
+      position,
+      eventId: await eventIdAt(position),
+      reason: expect.stringContaining('differ in personal values, which the chain does not seal'),
+    });
+  });
+
+  it('reports an altered ciphertext as a break, not a failure', async () => {
+    const position = positionIn(3, 1);
+    alterEvent(stores, position, 'data', (data) => {
+      const pii = data['$pii'] as Json;
+      const ct = Buffer.from(pii['ct'] as string, 'base64');
+      ct[0] = ct[0]! ^ 0xff;
+      return { ...data, $pii: { ...pii, ct: ct.toString('base64') } };
+    });
+
+    const result = await verify();
+    expect(result.firstBreak).toEqual({
+      position,
+      eventId: await eventIdAt(position),
+      reason: expect.stringMatching(/^the event cannot be read \(event ThirdPartyRegistered: the personal data cannot be read/),
+    });
   });
 });
 

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
 import type { Projection } from '../projection.js';
-import { evolveAuditJournal, type AuditEntry } from '../audit-journal/audit-journal.projection.js';
-import { redactChanges } from '../shared/confidential-redaction.js';
+import { clearAuditFields, eraseAuditEntry, evolveAuditJournal, type AuditEntry } from '../audit-journal/audit-journal.projection.js';
+import { redactChange } from '../shared/confidential-redaction.js';
 import { positionKey } from '../shared/read-model-keys.js';
 import { canonicalJson } from './canonical-json.js';
 
@@ -29,21 +29,31 @@ export type AuditChainLink = {
 /** What the first entry of the log follows: 64 zeros, the length of a SHA-256 in hex. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** What a link seals of an entry: all of it but its scope, with confidential values redacted. */
-export type SealedAuditEntry = Omit<AuditEntry, 'scope'>;
+/** A change as a link seals it: a personal field by its name alone. */
+export type SealedChange = { readonly field: string; readonly from?: unknown; readonly to?: unknown };
+
+/** What a link seals of an entry: all of it but its scope and subjects, without personal values. */
+export type SealedAuditEntry = Omit<AuditEntry, 'scope' | 'subjects' | 'changes'> & { readonly changes: SealedChange[] };
 
 /**
- * The part of an entry the chain seals. A confidential comment only as
- * "[confidential]": the hash is shown to every reader of the journal, and a hash
- * over the text would let them confirm a guess of a short comment. Not the
- * scope, which says who may read the entry, not what happened: derived from the
- * event like the rest, it is still checked by verification, which compares
- * whole entries. So an entry seals exactly as it did before the journal kept
- * comments and scopes, and links chained then still verify.
+ * The part of an entry the chain seals: no personal value. A change of a field
+ * its event encrypts (see personal-data.ts) is sealed by the field's name alone,
+ * and the entry as it reads once its subject is forgotten (eraseAuditEntry) is
+ * what is sealed, so that erasing a person leaves every link valid: a hash over
+ * a name, shown to every reader of the journal, would also let them confirm a
+ * guess of it after the name is gone. A confidential comment, in entries of
+ * events with no personal-data rule, only as "[confidential]". Not the scope
+ * and the subjects, which say who may read the entry and whom it is about, not
+ * what happened: derived from the event like the rest, they are still checked
+ * by verification, which compares whole entries while the event is readable.
  */
 export const sealedEntry = (entry: AuditEntry): SealedAuditEntry => {
-  const { scope: _scope, ...sealed } = entry;
-  return { ...sealed, changes: redactChanges(entry.changes) };
+  const { scope: _scope, subjects: _subjects, ...sealed } = eraseAuditEntry(entry);
+  const clear = clearAuditFields(entry.action);
+  return {
+    ...sealed,
+    changes: sealed.changes.map((change): SealedChange => (clear === null || clear.has(change.field) ? redactChange(change) : { field: change.field })),
+  };
 };
 
 /**
@@ -74,7 +84,7 @@ export const linkOf = (previous: Pick<AuditChainLink, 'hash'> | null, entry: Aud
 };
 
 export const auditChainCollection: CollectionDefinition = {
-  name: 'audit_chain',
+  name: 'audit_chain_v2',
   indexes: ['sortKey'],
 };
 
@@ -84,7 +94,8 @@ export const auditChainCollection: CollectionDefinition = {
  * new chain from genesis (new version and collection name). See decision 0014.
  */
 export const auditChainProjection: Projection<AuditChainLink> = {
-  name: 'audit-chain.v1',
+  // v2: links seal entries without personal values (decision 0014, erasure).
+  name: 'audit-chain.v2',
   collection: auditChainCollection,
   canHandle: () => true,
   documentId: (event) => event.eventId,

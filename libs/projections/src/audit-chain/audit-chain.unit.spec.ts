@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { ERASED } from '#domain';
 import type { EventEnvelope } from '#event-store';
 import { evolveAuditJournal, type AuditEntry } from '../audit-journal/audit-journal.projection.js';
 import {
@@ -96,9 +97,22 @@ describe('audit chain hashing', () => {
 
   it('changes every later hash when an earlier event changes, and none before it', () => {
     const original = chainOf(history);
-    const altered = chainOf(history.map((event, index) => (index === 1 ? envelope(contactAdded({ lastName: 'Durand' }), { eventId: 'ev-2', position: 2n }) : event)));
+    const altered = chainOf(history.map((event, index) => (index === 1 ? envelope(contactAdded({ preferredLanguage: 'de' }), { eventId: 'ev-2', position: 2n }) : event)));
     expect(altered[0]?.hash).toBe(original[0]?.hash);
     for (let i = 1; i < history.length; i += 1) expect(altered[i]?.hash).not.toBe(original[i]?.hash);
+  });
+
+  it('seals which personal fields changed, never their values: erasing a person leaves every link valid', () => {
+    const original = chainOf(history);
+    const renamed = chainOf(history.map((event, index) => (index === 1 ? envelope(contactAdded({ lastName: 'Durand' }), { eventId: 'ev-2', position: 2n }) : event)));
+    expect(renamed.map((link) => link.hash)).toEqual(original.map((link) => link.hash));
+    const added = auditEntryOf(envelope(contactAdded()));
+    expect(sealedEntry(added).changes).toContainEqual({ field: 'lastName' });
+    expect(sealedEntry(added).changes).toContainEqual({ field: 'preferredLanguage', from: null, to: 'fr' });
+    expect(JSON.stringify(sealedEntry(added))).not.toMatch(/Curie|boulangerie-martin\.fr/);
+    // The entry of the erased event seals the same as the entry read in clear.
+    const erased = auditEntryOf(envelope(contactAdded({ firstName: ERASED, lastName: ERASED, jobTitle: ERASED, email: ERASED })));
+    expect(chainHash(GENESIS_HASH, erased)).toBe(chainHash(GENESIS_HASH, added));
   });
 
   it('changes the hash when two events swap places', () => {
@@ -129,7 +143,7 @@ describe('audit chain hashing', () => {
     };
     expect(chainHash(GENESIS_HASH, guessed)).toBe(chainHash(GENESIS_HASH, logged));
     const updated = auditEntryOf(envelope(exchangeUpdated({ changes: [{ field: 'confidentialComment', from: null, to: CONFIDENTIAL_TEXT }] })));
-    expect(sealedEntry(updated).changes).toEqual([{ field: 'confidentialComment', from: null, to: '[confidential]' }]);
+    expect(sealedEntry(updated).changes).toEqual([{ field: 'confidentialComment' }]);
     const entry = auditEntryOf(envelope(statusChanged()));
     expect(chainHash(GENESIS_HASH, { ...entry, scope: 'global' })).toBe(HASH_AFTER_GENESIS);
   });
@@ -141,8 +155,8 @@ describe('audit chain hashing', () => {
   });
 
   it('is a chained projection of every event, keyed by event id, ordered by sortKey', () => {
-    expect(auditChainProjection.name).toBe('audit-chain.v1');
-    expect(auditChainProjection.collection).toEqual({ name: 'audit_chain', indexes: ['sortKey'] });
+    expect(auditChainProjection.name).toBe('audit-chain.v2');
+    expect(auditChainProjection.collection).toEqual({ name: 'audit_chain_v2', indexes: ['sortKey'] });
     expect(auditChainProjection.canHandle('AnythingAtAll')).toBe(true);
     expect(auditChainProjection.documentId(history[0]!)).toBe('ev-1');
     expect(auditChainProjection.chain?.orderField).toBe('sortKey');

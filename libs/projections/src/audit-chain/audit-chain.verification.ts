@@ -2,6 +2,7 @@ import { UnknownSchemaVersion, type EventCodec, type EventStore, type StoredEven
 import type { Collection, ReadStore } from '#read-store';
 import { auditJournalCollection, auditJournalProjection, type AuditEntry } from '../audit-journal/audit-journal.projection.js';
 import { positionKey } from '../shared/read-model-keys.js';
+import { eraseAuditEntry } from '../audit-journal/audit-journal.projection.js';
 import {
   auditChainCollection,
   auditChainProjection,
@@ -155,10 +156,16 @@ async function checkEvent(
   // Outside the try: a key store that cannot answer is not a break in the chain.
   const keys = await codec.prepareDecode([event]);
   let canonical: string;
+  let erasedCanonical: string;
   let sealed: string;
+  let erased: boolean;
   try {
-    const entry = auditEntryOf(codec.decode(event, keys));
+    // An altered ciphertext fails here (PersonalDataUnreadable): a break like any altered event.
+    const envelope = codec.decode(event, keys);
+    erased = (envelope.erasedSubjects?.length ?? 0) > 0;
+    const entry = auditEntryOf(envelope);
     canonical = canonicalJson(entry);
+    erasedCanonical = canonicalJson(eraseAuditEntry(entry));
     sealed = canonicalJson(sealedEntry(entry));
   } catch (error) {
     // A newer build's event: this build cannot judge it, which is not a break.
@@ -171,10 +178,22 @@ async function checkEvent(
   }
   const { previousHash } = state;
   const expected = hashOfCanonical(previousHash, sealed);
-  const entryMatches = canonicalOrNull(stored) === canonical;
+  // An event read as erased cannot give back the values the journal held before its
+  // erasure reached it: only what the chain seals, which holds none, is compared. A
+  // readable event's entry may already be erased (the journal applied the erasure
+  // before the keys were destroyed): that one change is accepted, no other.
+  const storedCanonical = canonicalOrNull(stored);
+  const entryMatches = erased
+    ? sealedCanonicalOrNull(stored) === sealed
+    : storedCanonical === canonical || storedCanonical === erasedCanonical;
   const linkMatches = link.previousHash === previousHash && link.hash === expected;
   if (!entryMatches && linkMatches) {
-    throw broken('the journal entry differs from its event, which still matches the chain: the stored journal entry was altered');
+    // The chain seals no personal value: a difference there alone cannot tell which side moved.
+    throw broken(
+      sealedCanonicalOrNull(stored) === sealed
+        ? 'the journal entry and its event differ in personal values, which the chain does not seal: the stored event or its journal entry was altered'
+        : 'the journal entry differs from its event, which still matches the chain: the stored journal entry was altered',
+    );
   }
   if (!entryMatches) {
     const storedSealed = sealedCanonicalOrNull(stored);

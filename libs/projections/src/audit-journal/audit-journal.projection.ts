@@ -1,9 +1,20 @@
 import { eventSelection, relationshipEventTypes, type RelationshipEvent } from '../shared/event-selection.js';
-import { categoryOf, idOf, type FieldChange, type GroupEvent, type JsonValue, type SecurityEvent, type UserEvent } from '#domain';
+import {
+  categoryOf,
+  dataSubjects,
+  idOf,
+  personalDataRuleOf,
+  type FieldChange,
+  type GroupEvent,
+  type JsonValue,
+  type SecurityEvent,
+  type UserEvent,
+} from '#domain';
 import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
 import type { EnvelopeOf, Projection } from '../projection.js';
 import { changesOf, isConfidentialField, redactChanges, redactConfidential } from '../shared/confidential-redaction.js';
+import { erasedValue, erasureFanOut, erasureSelection } from '../shared/erasure.js';
 import { positionKey, utcInstant } from '../shared/read-model-keys.js';
 
 /**
@@ -40,6 +51,12 @@ export type AuditEntry = {
    * refused attempts (administrators only). See `auditScopes`.
    */
   readonly scope: string;
+  /**
+   * The data subjects (`thirdParty:<id>`, `contact:<id>`) whose keys protect the
+   * event's personal data, by its personal-data rule; [] for what holds none. A
+   * forgotten subject's entries are found by it, for their values to be erased.
+   */
+  readonly subjects: string[];
   readonly correlationId: string;
   readonly causationId: string | null;
   /** api | import | automation | system. */
@@ -78,10 +95,10 @@ export const auditScopes = {
 } as const;
 
 export const auditJournalCollection: CollectionDefinition = {
-  // A new collection per version: an entry is written once and never revisited,
-  // so a rebuild into the old one would keep every entry as it was.
-  name: 'audit_journal_v2',
-  indexes: ['entityType', 'entityId', 'actorId', 'action', 'at', 'sortKey', 'scope'],
+  // A new collection per version: an entry is written once and never revisited
+  // (but by an erasure), so a rebuild into the old one would keep every entry as it was.
+  name: 'audit_journal_v3',
+  indexes: ['entityType', 'entityId', 'actorId', 'action', 'at', 'sortKey', 'scope', 'subjects'],
 };
 
 const isEmpty = (value: unknown): boolean =>
@@ -148,6 +165,11 @@ const knownChanges = (event: KnownEvent): FieldChange[] => {
       return endChanges('archived', event.data.reason);
     case 'ExchangeDeleted':
       return endChanges('deleted', event.data.reason);
+    case 'ThirdPartyForgotten':
+      // Why, under which case reference, and which contacts went with it: all of it clear.
+      return creationChanges(event.data, 'thirdPartyId');
+    case 'ContactForgotten':
+      return creationChanges(event.data, 'contactId');
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -248,7 +270,67 @@ export const scopeOfEvent = (event: EventEnvelope): string => {
   return typeof thirdPartyId === 'string' && thirdPartyId !== '' ? thirdPartyId : auditScopes.global;
 };
 
+/** The data subjects of an event by its personal-data rule (their ids are in clear, erased or not). */
+const subjectsOfEvent = (event: EventEnvelope): string[] => {
+  const rule = personalDataRuleOf(event.type);
+  if (rule === null || !isRecord(event.data)) return [];
+  try {
+    return [...new Set(rule.subjects(event.data))];
+  } catch {
+    // A malformed event is journaled as it is; the codec would have refused to encrypt it.
+    return [];
+  }
+};
+
+/** The events whose entry is a creation: every field from null to its value, empty ones left out (creationChanges). */
+const creationActions: ReadonlySet<string> = new Set(['ThirdPartyRegistered', 'ContactAdded', 'ExchangeLogged', 'NoteAdded']);
+
+/** Changes the journal itself names after a flag or a status of the event, in clear like it. */
+const journalOwnFields: Readonly<Record<string, readonly string[]>> = {
+  ThirdPartyArchived: ['archived'],
+  ContactArchived: ['archived'],
+  ExchangeDeleted: ['deleted'],
+  ExchangeStatusChanged: ['status'],
+};
+
+/**
+ * The fields of an entry's changes that its event keeps in clear (its
+ * personal-data rule, plus the flags the journal names); null for an event that
+ * holds no personal data (users, groups, refused attempts).
+ */
+export const clearAuditFields = (action: string): ReadonlySet<string> | null => {
+  const rule = personalDataRuleOf(action);
+  return rule === null ? null : new Set([...rule.clear, ...(journalOwnFields[action] ?? [])]);
+};
+
+const isEmptyMarker = (value: JsonValue): boolean => value === null || (Array.isArray(value) && value.length === 0);
+
+/**
+ * An entry about a forgotten subject: the old and new values of the fields its
+ * event encrypts become what the codec reads once the key is gone ("[erased]",
+ * [] or null); who did what to which entity, when, stays. A creation lists what
+ * the erased event would: custom fields (encrypted as one object, erased as
+ * null) and values now empty drop out. So the entry of an erased event and an
+ * entry erased from clear values are the same, and this function changes
+ * neither again.
+ */
+export const eraseAuditEntry = (entry: AuditEntry): AuditEntry => {
+  const clear = clearAuditFields(entry.action);
+  if (clear === null) return entry;
+  const creation = creationActions.has(entry.action);
+  const changes = entry.changes.flatMap((change): FieldChange[] => {
+    if (clear.has(change.field)) return [change];
+    if (creation && change.field.startsWith('customFields.')) return [];
+    const to = erasedValue(change.to);
+    if (creation && isEmptyMarker(to)) return [];
+    return [{ field: change.field, from: erasedValue(change.from), to }];
+  });
+  return { ...entry, changes };
+};
+
 export const evolveAuditJournal = (doc: AuditEntry | null, event: EventEnvelope): AuditEntry | null => {
+  // The entries of other events about a forgotten subject, reached by the fan-out.
+  if (doc !== null && doc.id !== event.eventId && erasureSelection.select(event) !== null) return eraseAuditEntry(doc);
   // An entry is the image of one event: a re-delivery of that event changes nothing.
   if (doc !== null) return doc;
   const { metadata } = event;
@@ -265,6 +347,7 @@ export const evolveAuditJournal = (doc: AuditEntry | null, event: EventEnvelope)
     entityId: idOf(event.streamName),
     changes: changesOfEvent(event),
     scope: scopeOfEvent(event),
+    subjects: subjectsOfEvent(event),
     correlationId: metadata.correlationId ?? '',
     causationId: metadata.causationId ?? null,
     source: metadata.source ?? '',
@@ -273,9 +356,15 @@ export const evolveAuditJournal = (doc: AuditEntry | null, event: EventEnvelope)
 };
 
 export const auditJournalProjection: Projection<AuditEntry> = {
-  name: 'audit-journal.v2',
+  // v3: entries name their data subjects, and are erased when one is forgotten.
+  name: 'audit-journal.v3',
   collection: auditJournalCollection,
   canHandle: () => true,
   documentId: (event) => event.eventId,
   evolve: evolveAuditJournal,
+  fanOut: erasureFanOut({
+    byThirdParty: (thirdPartyId) => [{ field: 'subjects', op: 'contains', value: dataSubjects.thirdParty(thirdPartyId) }],
+    byContact: (contactId) => [{ field: 'subjects', op: 'contains', value: dataSubjects.contact(contactId) }],
+  }),
+  forgets: ['thirdParty', 'contact'],
 };

@@ -66,6 +66,7 @@ describe('AuditJournalQueries against the SQLite read store', () => {
         { field: 'email', from: 'contact@boulangerie-martin.fr', to: 'bonjour@martin-fils.fr' },
       ],
       scope: ids.boulangerie,
+      subjects: [`thirdParty:${ids.boulangerie}`],
       correlationId: '00000000-0000-4000-c000-00000000000a',
       causationId: null,
       source: 'api',

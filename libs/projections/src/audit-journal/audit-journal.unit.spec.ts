@@ -45,6 +45,7 @@ describe('audit journal projection', () => {
       entityId: ids.meeting,
       changes: [{ field: 'status', from: 'TO_DO', to: 'CLOSED' }],
       scope: ids.boulangerie,
+      subjects: [`thirdParty:${ids.boulangerie}`, `contact:${ids.marie}`, `contact:${ids.pierre}`],
       correlationId: 'corr-7',
       causationId: 'ev-8',
       source: 'automation',
@@ -227,10 +228,10 @@ describe('audit journal projection', () => {
   });
 
   it('declares the indexes its queries filter and sort on', () => {
-    expect(auditJournalProjection.name).toBe('audit-journal.v2');
+    expect(auditJournalProjection.name).toBe('audit-journal.v3');
     expect(auditJournalProjection.collection).toEqual({
-      name: 'audit_journal_v2',
-      indexes: ['entityType', 'entityId', 'actorId', 'action', 'at', 'sortKey', 'scope'],
+      name: 'audit_journal_v3',
+      indexes: ['entityType', 'entityId', 'actorId', 'action', 'at', 'sortKey', 'scope', 'subjects'],
     });
   });
 

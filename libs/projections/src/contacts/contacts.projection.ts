@@ -1,5 +1,6 @@
 import { eventSelection } from '../shared/event-selection.js';
-import type { ContactChannel, ContactEvent, FieldChange } from '#domain';
+import { ERASED, type ContactChannel, type ContactEvent, type FieldChange } from '#domain';
+import { erasedText } from '../shared/erasure.js';
 import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
 import { directoryNameKey } from '../directory/directory.projection.js';
@@ -29,6 +30,11 @@ export type ContactEntry = {
   readonly version: string;
   /** Global position of the last event applied. */
   readonly lastPosition: string;
+  /**
+   * When the contact was forgotten (GDPR erasure): their personal fields then
+   * read "[erased]" (or null where there was nothing). Absent or null otherwise.
+   */
+  readonly forgottenAt?: string | null;
 };
 
 /**
@@ -45,7 +51,7 @@ export const contactDisplayName = (firstName: string | null, lastName: string): 
 
 type ContactsEvent = ContactEvent;
 
-const selection = eventSelection<ContactsEvent>(['ContactAdded', 'ContactUpdated', 'ContactArchived']);
+const selection = eventSelection<ContactsEvent>(['ContactAdded', 'ContactUpdated', 'ContactArchived', 'ContactForgotten']);
 const asContactsEvent = selection.select;
 
 
@@ -83,6 +89,25 @@ const touched = (doc: ContactEntry, event: EventEnvelope, change: (entry: Mutabl
   entry.version = event.revision.toString();
   entry.lastPosition = event.position.toString();
   return entry;
+};
+
+/**
+ * A forgotten contact: every field their events encrypt becomes a marker
+ * (preferred language and channel, which say nothing of who they are, stay),
+ * the sort key too. Depends only on which fields were empty, so the entry built
+ * from the erased events and erased again equals the one erased from clear values.
+ */
+const eraseContact = (entry: Mutable<ContactEntry>, forgottenAt: string): void => {
+  entry.firstName = erasedText(entry.firstName);
+  entry.lastName = ERASED;
+  entry.displayName = ERASED;
+  entry.jobTitle = erasedText(entry.jobTitle);
+  entry.email = erasedText(entry.email);
+  entry.phone = erasedText(entry.phone);
+  entry.mobile = erasedText(entry.mobile);
+  entry.notes = erasedText(entry.notes);
+  entry.sortKey = contactSortKey(entry.lastName, entry.firstName);
+  entry.forgottenAt = forgottenAt;
 };
 
 export const evolveContacts = (doc: ContactEntry | null, envelope: EventEnvelope): ContactEntry | null => {
@@ -125,6 +150,11 @@ export const evolveContacts = (doc: ContactEntry | null, envelope: EventEnvelope
       return touched(doc, event, (entry) => {
         entry.archived = true;
       });
+    case 'ContactForgotten': {
+      if (doc === null) return doc;
+      const { forgottenAt } = event.data;
+      return touched(doc, event, (entry) => eraseContact(entry, forgottenAt));
+    }
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -138,4 +168,5 @@ export const contactsProjection: Projection<ContactEntry> = {
   canHandle: selection.canHandle,
   documentId: (envelope) => asContactsEvent(envelope)?.data.contactId ?? null,
   evolve: evolveContacts,
+  forgets: ['contact'],
 };

@@ -1,5 +1,8 @@
 import { eventSelection } from '../shared/event-selection.js';
+import { ERASED } from '#domain';
+import { erasedText } from '../shared/erasure.js';
 import { utcInstant } from '../shared/read-model-keys.js';
+import { decisionsInForce, type ConsentRecorded, type ConsentStanding } from '#domain';
 import type {
   Address,
   CustomFieldValue,
@@ -15,6 +18,7 @@ import type {
 import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
 import type { Projection } from '../projection.js';
+import { consentTerms } from '../consents/consents.projection.js';
 
 /** One third party as the directory lists it. A type alias (not an interface) so it is a `Doc`. */
 export type DirectoryEntry = {
@@ -58,6 +62,20 @@ export type DirectoryEntry = {
    * every instant, so one `lt` filter finds both "inactive since" and "never contacted".
    */
   readonly lastInteractionKey: string;
+  /**
+   * The consent decisions in force of a third party that is a person (see
+   * `decisionsInForce`), and their filter terms (`consentTerms` of the consents
+   * read model: `MARKETING_EMAIL:EMAIL:GIVEN`, `MARKETING_EMAIL:GIVEN`). A
+   * contact's decisions are the contact's, not its third party's. Absent from
+   * entries written before consent was recorded.
+   */
+  readonly consents?: ConsentStanding[];
+  readonly consentTerms?: string[];
+  /**
+   * When the third party was forgotten (GDPR erasure): its personal fields then
+   * read "[erased]" (or null, {} and [] for what was empty). Absent or null otherwise.
+   */
+  readonly forgottenAt?: string | null;
   readonly registeredAt: string;
   readonly registeredBy: string;
   /** When the third party itself last changed (exchanges and notes do not count). */
@@ -102,7 +120,7 @@ const customFieldTermsOf = (fields: Readonly<Record<string, CustomFieldValue>>):
       return value === undefined || value === null ? [] : [customFieldTerm(key, value)];
     });
 
-type DirectoryEvent = ThirdPartyEvent | ExchangeLogged | ExchangeUpdated | NoteAdded;
+type DirectoryEvent = ThirdPartyEvent | ExchangeLogged | ExchangeUpdated | NoteAdded | ConsentRecorded;
 
 const selection = eventSelection<DirectoryEvent>([
   'ThirdPartyRegistered',
@@ -111,9 +129,11 @@ const selection = eventSelection<DirectoryEvent>([
   'ThirdPartyCategorised',
   'ThirdPartyArchived',
   'ProspectConverted',
+  'ThirdPartyForgotten',
   'ExchangeLogged',
   'ExchangeUpdated',
   'NoteAdded',
+  'ConsentRecorded',
 ]);
 const asDirectoryEvent = selection.select;
 
@@ -133,6 +153,7 @@ export const directoryCollection: CollectionDefinition = {
     'leadSource',
     'customFieldTerms',
     'lastInteractionKey',
+    'consentTerms',
     'archived',
     'registeredAt',
   ],
@@ -208,6 +229,44 @@ const interaction = (doc: DirectoryEntry | null, event: EventEnvelope, occurredA
   return { ...doc, lastInteractionAt: latest, lastInteractionKey: latest, lastPosition: event.position.toString() };
 };
 
+/**
+ * A decision about a third party that is a person: its terms move, its own
+ * version and updatedAt do not (the consent has a stream of its own).
+ */
+const consentOfThirdParty = (doc: DirectoryEntry | null, event: EventEnvelope<ConsentRecorded>): DirectoryEntry | null => {
+  if (doc === null || event.data.subjectKind !== 'thirdParty') return doc;
+  const { purpose, channel, decision, expressedAt } = event.data;
+  const consents = decisionsInForce([...(doc.consents ?? []), { purpose, channel, decision, expressedAt }]);
+  // Spelled as the consents read model spells them, so a filter means the same in both.
+  return { ...doc, consents, consentTerms: consentTerms(consents), lastPosition: event.position.toString() };
+};
+
+/**
+ * The entry of a forgotten third party: every field its events encrypt becomes a
+ * marker, the name and its search keys included (an erased entry is found by
+ * none of its former words); what classifies it (kind, roles, territory, owner,
+ * categories, tags) and its dates stay. Depends only on those and on which
+ * personal fields were empty, so the entry built from the erased events and
+ * erased again equals the one erased from clear values.
+ */
+const eraseDirectoryEntry = (entry: Mutable<DirectoryEntry>, forgottenAt: string): void => {
+  entry.name = ERASED;
+  entry.nameKey = directoryNameKey(ERASED);
+  entry.nameWords = [];
+  entry.namePrefixes = [];
+  entry.leadSource = erasedText(entry.leadSource);
+  entry.vatNumber = erasedText(entry.vatNumber);
+  entry.email = erasedText(entry.email);
+  entry.phone = erasedText(entry.phone);
+  entry.website = erasedText(entry.website);
+  // The codec erases an object as null, an address's parts changed one by one as "[erased]": null settles both.
+  entry.address = null;
+  entry.paymentTerms = erasedText(entry.paymentTerms);
+  entry.customFields = {};
+  entry.customFieldTerms = [];
+  entry.forgottenAt = forgottenAt;
+};
+
 export const evolveDirectory = (doc: DirectoryEntry | null, envelope: EventEnvelope): DirectoryEntry | null => {
   const event = asDirectoryEvent(envelope);
   if (event === null) return doc;
@@ -237,8 +296,9 @@ export const evolveDirectory = (doc: DirectoryEntry | null, envelope: EventEnvel
         ownerId: data.ownerId,
         categories: [...data.categories],
         tags: [...data.tags],
-        customFields: { ...data.customFields },
-        customFieldTerms: customFieldTermsOf(data.customFields),
+        // An erased registration reads its custom fields (an object) as null.
+        customFields: { ...(data.customFields ?? {}) },
+        customFieldTerms: customFieldTermsOf(data.customFields ?? {}),
         archived: false,
         archivedAt: null,
         convertedAt: null,
@@ -274,11 +334,18 @@ export const evolveDirectory = (doc: DirectoryEntry | null, envelope: EventEnvel
         entry.convertedAt = convertedAt;
       });
     }
+    case 'ThirdPartyForgotten': {
+      if (doc === null) return doc;
+      const { forgottenAt } = event.data;
+      return ownEvent(doc, event, (entry) => eraseDirectoryEntry(entry, forgottenAt));
+    }
     case 'ExchangeLogged':
     case 'ExchangeUpdated':
       return interaction(doc, event, event.data.occurredAt);
     case 'NoteAdded':
       return interaction(doc, event, event.data.addedAt);
+    case 'ConsentRecorded':
+      return consentOfThirdParty(doc, event);
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -293,4 +360,5 @@ export const directoryProjection: Projection<DirectoryEntry> = {
   // Every handled event names its third party, exchanges and notes included.
   documentId: (envelope) => asDirectoryEvent(envelope)?.data.thirdPartyId ?? null,
   evolve: evolveDirectory,
+  forgets: ['thirdParty'],
 };

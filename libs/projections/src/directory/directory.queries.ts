@@ -1,6 +1,7 @@
 import { instantArgument } from '../shared/read-model-keys.js';
 import { countedPage } from '../shared/paging.js';
-import type { CustomFieldValue, ProspectStatus, ThirdPartyKind, ThirdPartyRole } from '#domain';
+import type { ConsentChannel, ConsentDecision, ConsentPurpose, CustomFieldValue, ProspectStatus, ThirdPartyKind, ThirdPartyRole } from '#domain';
+import { consentTerm } from '../consents/consents.projection.js';
 import type { Collection, Filter, Page, ReadStore } from '#read-store';
 import type { ThirdPartyScope } from '../users/users.projection.js';
 import {
@@ -19,6 +20,17 @@ export interface CustomFieldCriterion {
    * Unset fields hold no term, so null matches nothing.
    */
   readonly value: CustomFieldValue;
+}
+
+/**
+ * A decision in force about a third party that is a person: for the purpose,
+ * on `channel` exactly (ANY is a channel of its own here), or on any channel
+ * when it is absent. Contacts' decisions do not count: they are the contacts'.
+ */
+export interface ConsentCriterion {
+  readonly purpose: ConsentPurpose;
+  readonly decision: ConsentDecision;
+  readonly channel?: ConsentChannel | null;
 }
 
 /** Every criterion given must hold. Instants are ISO-8601 strings. */
@@ -49,6 +61,7 @@ export interface DirectoryFilter {
   readonly nameStartsWith?: string | null;
   /** Archived third parties are left out unless this is true. */
   readonly includeArchived?: boolean | null;
+  readonly consent?: ConsentCriterion | null;
 }
 
 export interface DirectoryListArgs {
@@ -103,6 +116,20 @@ export class DirectoryQueries {
     if (args.scope) where.push(...scopeWhere(args.scope.scope, args.scope.userId));
     return countedPage(this.collection, { where, sort: { field: 'nameKey', direction: 'asc' }, first: args.first, after: args.after });
   }
+
+  /**
+   * Third parties holding `role` whose last interaction is before `before`, or
+   * who were never contacted, archived included: what a retention policy
+   * looks at, each then judged by the domain's rule (retention-candidates.ts).
+   * Paged by id, for a reader that goes through them all.
+   */
+  async inactiveSince(args: { role: ThirdPartyRole; before: string; first: number; after?: string | null }): Promise<Page<DirectoryEntry>> {
+    const where: Filter[] = [
+      { field: 'roles', op: 'contains', value: args.role },
+      { field: 'lastInteractionKey', op: 'lt', value: instantArgument('before', args.before) },
+    ];
+    return this.collection.find({ where, first: args.first, after: args.after ?? null });
+  }
 }
 
 /** The third parties a scope admits: of its territories and, when `ownedOnly`, owned by the user. */
@@ -139,6 +166,7 @@ const directoryWhere = (filter: DirectoryFilter): Filter[] => {
     const value = instantArgument('lastInteractionAfter', filter.lastInteractionAfter);
     where.push({ field: 'lastInteractionKey', op: 'gte', value });
   }
+  if (filter.consent != null) contains('consentTerms', consentTerm(filter.consent.purpose, filter.consent.decision, filter.consent.channel));
   for (const word of directoryWords(filter.search ?? '')) contains('namePrefixes', word);
   if (filter.nameStartsWith) {
     const prefix = directoryNameKey(filter.nameStartsWith);

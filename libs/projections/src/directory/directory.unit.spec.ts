@@ -454,6 +454,7 @@ describe('directory projection', () => {
         'leadSource',
         'customFieldTerms',
         'lastInteractionKey',
+        'consentTerms',
         'archived',
         'registeredAt',
       ],

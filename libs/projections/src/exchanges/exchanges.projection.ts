@@ -1,4 +1,5 @@
 import { eventSelection } from '../shared/event-selection.js';
+import { erasedText, erasureFanOut, erasureSelection } from '../shared/erasure.js';
 import { utcInstant } from '../shared/read-model-keys.js';
 import { exchangeParticipants, type ExchangeEvent, type ExchangeStatus, type FieldChange, type JsonValue, type LinkedDocumentType } from '#domain';
 import type { EventEnvelope } from '#event-store';
@@ -14,6 +15,11 @@ export type ExchangeEntry = {
   readonly id: string;
   readonly thirdPartyId: string;
   readonly contactIds: string[];
+  /**
+   * Every contact the exchange ever named, removed ones included: its texts were
+   * encrypted under their keys too, so forgetting any of them erases the texts.
+   */
+  readonly namedContactIds: string[];
   /** UTC ISO instant with milliseconds, so string order is time order. */
   readonly occurredAt: string;
   readonly mode: string;
@@ -62,6 +68,7 @@ export const exchangesCollection: CollectionDefinition = {
   indexes: [
     'thirdPartyId',
     'contactIds',
+    'namedContactIds',
     'collaboratorIds',
     'participantIds',
     'mode',
@@ -78,6 +85,20 @@ export const exchangesCollection: CollectionDefinition = {
 const textOf = (value: JsonValue | undefined): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
 
 const participantsOf = exchangeParticipants;
+
+const unionOf = (...lists: readonly (readonly string[] | undefined)[]): string[] => [...new Set(lists.flatMap((list) => list ?? []))];
+
+/**
+ * An exchange about a forgotten subject: its comment and confidential comment,
+ * the texts its events encrypt, become markers; everything else (date, mode,
+ * subject, status, author, who took part) is the history that stays.
+ */
+const eraseExchange = (doc: ExchangeEntry, event: EventEnvelope): ExchangeEntry => ({
+  ...doc,
+  comment: erasedText(doc.comment),
+  confidentialComment: erasedText(doc.confidentialComment),
+  lastPosition: event.position.toString(),
+});
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -118,6 +139,7 @@ const touched = (doc: ExchangeEntry, event: EventEnvelope, change: (entry: Mutab
 };
 
 export const evolveExchanges = (doc: ExchangeEntry | null, envelope: EventEnvelope): ExchangeEntry | null => {
+  if (erasureSelection.select(envelope) !== null) return doc === null ? doc : eraseExchange(doc, envelope);
   const event = asExchangesEvent(envelope);
   if (event === null) return doc;
   switch (event.type) {
@@ -127,6 +149,7 @@ export const evolveExchanges = (doc: ExchangeEntry | null, envelope: EventEnvelo
         id: data.exchangeId,
         thirdPartyId: data.thirdPartyId,
         contactIds: [...data.contactIds],
+        namedContactIds: [...data.contactIds],
         occurredAt: utcInstant(data.occurredAt),
         mode: data.mode,
         subject: data.subject,
@@ -157,6 +180,7 @@ export const evolveExchanges = (doc: ExchangeEntry | null, envelope: EventEnvelo
         applyChanges(entry, changes);
         // Every exchange event repeats these as they stand after it: the safest source.
         entry.contactIds = [...contactIds];
+        entry.namedContactIds = unionOf(doc.namedContactIds ?? doc.contactIds, event.data.previousContactIds, contactIds);
         entry.subject = subject;
         entry.occurredAt = utcInstant(occurredAt);
       });
@@ -182,9 +206,15 @@ export const evolveExchanges = (doc: ExchangeEntry | null, envelope: EventEnvelo
 };
 
 export const exchangesProjection: Projection<ExchangeEntry> = {
-  name: 'exchanges.v2',
+  // v3: namedContactIds, which finds the exchanges of a forgotten contact.
+  name: 'exchanges.v3',
   collection: exchangesCollection,
-  canHandle: selection.canHandle,
+  canHandle: (type) => selection.canHandle(type) || erasureSelection.canHandle(type),
   documentId: (envelope) => asExchangesEvent(envelope)?.data.exchangeId ?? null,
   evolve: evolveExchanges,
+  fanOut: erasureFanOut({
+    byThirdParty: (thirdPartyId) => [{ field: 'thirdPartyId', op: 'eq', value: thirdPartyId }],
+    byContact: (contactId) => [{ field: 'namedContactIds', op: 'contains', value: contactId }],
+  }),
+  forgets: ['thirdParty', 'contact'],
 };

@@ -66,6 +66,7 @@ const expectedLogged: ExchangeEntry = {
   id: 'x-1',
   thirdPartyId: 'tp-1',
   contactIds: ['c-1', 'c-2'],
+  namedContactIds: ['c-1', 'c-2'],
   occurredAt: '2025-03-04T09:30:00.000Z',
   mode: 'phone',
   subject: 'quote',
@@ -127,6 +128,8 @@ const history = (): EventEnvelope[] => [
 const finalEntry: ExchangeEntry = {
   ...expectedLogged,
   contactIds: ['c-3'],
+  // The contacts it named before still find it: its texts were theirs too.
+  namedContactIds: ['c-1', 'c-2', 'c-3'],
   occurredAt: '2025-03-02T08:00:00.000Z',
   mode: 'visit',
   subject: 'order',
@@ -252,12 +255,13 @@ describe('exchanges projection', () => {
   });
 
   it('declares an index for every field its queries filter or sort on', () => {
-    expect(exchangesProjection.name).toBe('exchanges.v2');
+    expect(exchangesProjection.name).toBe('exchanges.v3');
     expect(exchangesProjection.collection).toEqual({
       name: 'exchanges',
       indexes: [
         'thirdPartyId',
         'contactIds',
+        'namedContactIds',
         'collaboratorIds',
         'participantIds',
         'mode',

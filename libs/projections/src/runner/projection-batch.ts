@@ -53,6 +53,19 @@ export class ProjectionBatch<D extends Doc> {
     this.last = position;
   }
 
+  /**
+   * Writes what is staged now, without a checkpoint, and forgets every entry:
+   * the store then holds what a filter over the collection must see (a fan-out),
+   * and a long fan-out does not keep all its documents in memory. Safe at any
+   * point: a write is guarded by its position, so re-applying the event after a
+   * crash skips what was written.
+   */
+  async writePending(): Promise<void> {
+    const writes = this.writes();
+    if (writes.length > 0) await this.collection.writeMany(writes);
+    this.entries.clear();
+  }
+
   writes(): DocWrite<D>[] {
     const writes: DocWrite<D>[] = [];
     for (const [id, entry] of this.entries) {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isErasureEvent, subjectsForgottenBy } from '#domain';
 import { UnknownSchemaVersion, type EventCodec, type EventEnvelope, type EventStore, type StoredEvent } from '#event-store';
-import type { Collection, Doc, ReadStore } from '#read-store';
+import { UndeclaredField, type Collection, type Doc, type Filter, type ReadStore } from '#read-store';
 import type { Projection } from '../projection.js';
 import { projections as allProjections } from '../projection-list.js';
 import { ProjectionBatch } from './projection-batch.js';
@@ -34,6 +35,14 @@ export interface ProjectionRunnerOptions {
   readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
   /** Events per readAll page during a rebuild (default 1,000). */
   readonly rebuildPageSize?: number;
+  /** Documents per page of a fan-out (default 500). */
+  readonly fanOutPageSize?: number;
+  /**
+   * This process's cache of data subjects' keys: a key another process destroys
+   * is dropped from it when the runner meets the erasure event, rather than when
+   * its TTL runs out.
+   */
+  readonly keys?: { evict(subjectId: string): void };
 }
 
 /**
@@ -148,6 +157,8 @@ interface Slot {
   exclusive: Promise<unknown>;
   /** A chained projection's document for the last event applied: what the next one follows. */
   tail: Doc | null;
+  /** An erasure event was applied since the read store was last compacted. */
+  erased: boolean;
 }
 
 interface Waiter {
@@ -190,6 +201,8 @@ export class ProjectionRunner {
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly rebuildPageSize: number;
+  private readonly fanOutPageSize: number;
+  private readonly keys: { evict(subjectId: string): void } | null;
   private readonly slots = new Map<string, Slot>();
   private readonly waiters = new Set<Waiter>();
   private parked: Collection<ParkedEvent> | null = null;
@@ -209,6 +222,8 @@ export class ProjectionRunner {
     this.initialDelayMs = positiveInteger('retry.initialDelayMs', options.retry?.initialDelayMs ?? 200);
     this.maxDelayMs = positiveInteger('retry.maxDelayMs', options.retry?.maxDelayMs ?? 30_000);
     this.rebuildPageSize = positiveInteger('rebuildPageSize', options.rebuildPageSize ?? 1_000);
+    this.fanOutPageSize = positiveInteger('fanOutPageSize', options.fanOutPageSize ?? 500);
+    this.keys = options.keys ?? null;
     for (const projection of options.projections ?? allProjections) {
       if (this.slots.has(projection.name)) throw new Error(`two projections are named ${projection.name}`);
       if (projection.name.includes(':')) throw new Error(`projection name ${projection.name} must not contain ":"`);
@@ -224,6 +239,7 @@ export class ProjectionRunner {
         interrupt: false,
         exclusive: Promise.resolve(),
         tail: null,
+        erased: false,
       });
     }
   }
@@ -385,7 +401,7 @@ export class ProjectionRunner {
           }
           if (page.isEnd || page.events.length === 0) break;
         }
-        await this.flush(slot, batch);
+        await this.flush(slot, batch, slot.erased ? () => this.compact(slot) : undefined);
         const durationMs = Math.round(performance.now() - began);
         this.logger.log(`projection ${projectionName}: rebuilt from ${events} events in ${durationMs} ms`);
         slot.state = 'stopped';
@@ -492,6 +508,13 @@ export class ProjectionRunner {
     const collection = this.collectionOf(slot);
     const checkpoint = await this.readStore.checkpoints.get(name);
     this.setCheckpoint(slot, checkpoint);
+    if (checkpoint === null && (await collection.count()) > 0) {
+      // Documents without a checkpoint were written by another version of the
+      // projection (its name changed with its document shape) or by a first batch
+      // that never saved one: from position 0, they must not stand in the way.
+      this.logger.log(`projection ${name}: no checkpoint, so its documents are dropped and built again from the log`);
+      await collection.clear();
+    }
     // From the store, not memory: links staged before a failed flush were never written.
     slot.tail = await this.chainTail(slot, checkpoint);
     const subscription = this.store.subscribeToAll({ after: checkpoint, batchSize: this.batchSize });
@@ -510,7 +533,11 @@ export class ProjectionRunner {
         if (next.done) throw new Error('the subscription ended');
         await this.apply(slot, batch, next.value);
         pending = quiet(subscription.next());
-        if (batch.events >= this.batchSize || batch.ageMs(performance.now()) >= this.maxBatchDelayMs) {
+        if (slot.erased) {
+          // The erased documents are written and the read store drops the old versions it keeps,
+          // before the checkpoint: a reader waiting for the erasure finds it done, in the files too.
+          await this.flushLive(slot, batch, () => this.compact(slot));
+        } else if (batch.events >= this.batchSize || batch.ageMs(performance.now()) >= this.maxBatchDelayMs) {
           await this.flushLive(slot, batch);
         }
       }
@@ -527,18 +554,19 @@ export class ProjectionRunner {
     }
   }
 
-  private async flushLive(slot: Slot, batch: ProjectionBatch<Doc>): Promise<void> {
-    await this.flush(slot, batch);
+  private async flushLive(slot: Slot, batch: ProjectionBatch<Doc>, beforeCheckpoint?: () => Promise<void>): Promise<void> {
+    await this.flush(slot, batch, beforeCheckpoint);
     slot.failures = 0;
     slot.error = null;
     slot.state = 'running';
   }
 
-  private async flush(slot: Slot, batch: ProjectionBatch<Doc>): Promise<void> {
+  private async flush(slot: Slot, batch: ProjectionBatch<Doc>, beforeCheckpoint?: () => Promise<void>): Promise<void> {
     const position = batch.lastPosition;
     if (position === null) return;
     const writes = batch.writes();
     if (writes.length > 0) await batch.collection.writeMany(writes);
+    await beforeCheckpoint?.();
     // Only after the documents: a crash in between re-applies events whose writes
     // the position guard then ignores, whereas the reverse order would lose them.
     await this.readStore.checkpoints.save(slot.projection.name, position);
@@ -551,7 +579,10 @@ export class ProjectionRunner {
    * then parked; errors of the stores propagate to the loop, which retries later.
    */
   private async apply(slot: Slot, batch: ProjectionBatch<Doc>, stored: StoredEvent): Promise<void> {
+    // Before decoding anything after it: the keys the erasure destroys must not be read from a stale cache.
+    if (this.keys !== null && isErasureEvent(stored.type)) for (const subject of subjectsForgottenBy(stored)) this.keys.evict(subject);
     if (slot.projection.canHandle(stored.type)) {
+      if (isErasureEvent(stored.type)) slot.erased = true;
       let attempts = 1;
       let outcome = await this.applyOnce(slot, batch, stored);
       while (!outcome.ok && attempts < this.maxAttempts) {
@@ -569,29 +600,92 @@ export class ProjectionRunner {
     const keys = await this.codec.prepareDecode([stored]);
     let envelope;
     let id: string | null;
+    let fanOut: readonly Filter[] | null;
     try {
       envelope = this.codec.decode(stored, keys);
       id = projection.documentId(envelope);
+      fanOut = projection.chain ? null : (projection.fanOut?.(envelope) ?? null);
     } catch (error) {
       // An event from a newer build is not poison: this worker is out of date and
       // must wait (and say so) rather than skip events a newer one would apply.
       if (error instanceof UnknownSchemaVersion) throw error;
       return { ok: false, error };
     }
-    if (id === null) return APPLIED;
-    if (projection.chain) return this.applyChained(slot, batch, stored.position, envelope, id);
+    if (projection.chain) return id === null ? APPLIED : this.applyChained(slot, batch, stored.position, envelope, id);
+    if (id !== null) {
+      const applied = await this.applyTo(projection, batch, id, envelope, stored.position);
+      if (!applied.ok) return applied;
+    }
+    return fanOut === null ? APPLIED : this.applyFanOut(projection, batch, envelope, fanOut, id, stored.position);
+  }
+
+  private async applyTo(projection: Projection, batch: ProjectionBatch<Doc>, id: string, envelope: EventEnvelope, position: bigint): Promise<Applied> {
     const current = await batch.read(id);
     // Re-delivery after a crash between the document writes and the checkpoint.
-    if (current.position !== null && current.position >= stored.position) return APPLIED;
+    if (current.position !== null && current.position >= position) return APPLIED;
     try {
       const next = projection.evolve(current.doc, envelope);
       if (next !== null && next.id !== id) {
         throw new Error(`evolve returned document ${next.id} for an event routed to ${id}`);
       }
-      if (next !== current.doc) batch.stage(id, next, stored.position);
+      if (next !== current.doc) batch.stage(id, next, position);
       return APPLIED;
     } catch (error) {
       return { ok: false, error };
+    }
+  }
+
+  /**
+   * Applies the event to every document the projection's fan-out selects, a page
+   * at a time. What the batch staged is written first, so that the filter sees
+   * it; each page is written before the next is read, so a fan-out over many
+   * documents holds one page in memory. Documents that applied the event already
+   * (a re-delivery, a retry) are skipped by the position guard.
+   */
+  private async applyFanOut(
+    projection: Projection,
+    batch: ProjectionBatch<Doc>,
+    envelope: EventEnvelope,
+    filters: readonly Filter[],
+    ownId: string | null,
+    position: bigint,
+  ): Promise<Applied> {
+    await batch.writePending();
+    let after: string | null = null;
+    for (;;) {
+      let page;
+      try {
+        page = await batch.collection.find({ where: filters, first: this.fanOutPageSize, after });
+      } catch (error) {
+        // A filter on a field the collection does not index is the projection's bug, not the store's.
+        if (error instanceof UndeclaredField) return { ok: false, error };
+        throw error;
+      }
+      for (const { doc } of page.items) {
+        if (doc.id === ownId) continue;
+        const applied = await this.applyTo(projection, batch, doc.id, envelope, position);
+        if (!applied.ok) return applied;
+      }
+      await batch.writePending();
+      if (!page.hasNextPage || page.endCursor === null) return APPLIED;
+      after = page.endCursor;
+    }
+  }
+
+  /**
+   * Asks the read store to drop the old versions of documents it may keep (the
+   * SQLite WAL), once erased documents are written. A failure is reported, not
+   * fatal: the next compaction, or the next checkpoint of the store, does it.
+   */
+  private async compact(slot: Slot): Promise<void> {
+    slot.erased = false;
+    try {
+      await this.readStore.compact?.();
+    } catch (error) {
+      this.logger.warn(
+        `projection ${slot.projection.name}: compacting the read store after an erasure failed (${messageOf(error)}); ` +
+          'earlier versions of erased documents may stay in its files until its next checkpoint',
+      );
     }
   }
 
@@ -652,12 +746,24 @@ export class ProjectionRunner {
     const keys = await this.codec.prepareDecode([stored]);
     let envelope;
     let id: string | null;
+    let fanOut: readonly Filter[] | null;
     try {
       envelope = this.codec.decode(stored, keys);
       id = projection.documentId(envelope);
+      fanOut = projection.fanOut?.(envelope) ?? null;
     } catch (error) {
       await this.recordReplayFailure(record, error);
       throw error;
+    }
+    if (fanOut !== null) {
+      // The documents the fan-out reaches: those that applied it before it was parked are skipped by position.
+      const batch = new ProjectionBatch(collection);
+      const applied = await this.applyFanOut(projection, batch, envelope, fanOut, id, stored.position);
+      if (!applied.ok) {
+        await this.recordReplayFailure(record, applied.error);
+        throw applied.error;
+      }
+      if (isErasureEvent(stored.type)) await this.compact(slot);
     }
     if (id === null) return;
     const current = await collection.get(id);

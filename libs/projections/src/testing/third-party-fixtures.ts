@@ -48,6 +48,8 @@ export interface Stores {
   readonly eventStore: SqliteEventStore;
   readonly readStore: SqliteReadStore;
   readonly codec: EventCodec;
+  /** The key store the codec reads through: destroying a key here erases (tests of forgetting). */
+  readonly keys: CachedSubjectKeyStore;
   readonly ids: IdGenerator;
   openReadStore(file: string): SqliteReadStore;
   close(): Promise<void>;
@@ -66,6 +68,7 @@ export const openStores = (): Stores => {
     eventStore,
     readStore,
     codec,
+    keys,
     ids: sequentialIds(),
     openReadStore: (file) => {
       const store = SqliteReadStore.open({ file: path.join(dir, file) });

@@ -1,5 +1,6 @@
 import { eventSelection, relationshipEventTypes, type RelationshipEvent } from '../shared/event-selection.js';
-import type { FieldChange } from '#domain';
+import { ERASED, personalDataRuleOf, type FieldChange } from '#domain';
+import { erasedValue, erasureFanOut } from '../shared/erasure.js';
 import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
 import { redactChanges } from '../shared/confidential-redaction.js';
@@ -19,6 +20,8 @@ export const timelineKinds = [
   'EXCHANGE_STATUS_CHANGED',
   'EXCHANGE_DELETED',
   'NOTE_ADDED',
+  'THIRD_PARTY_FORGOTTEN',
+  'CONTACT_FORGOTTEN',
 ] as const;
 export type TimelineKind = (typeof timelineKinds)[number];
 
@@ -109,6 +112,9 @@ const ownerSummary = (changes: readonly FieldChange[]): string => {
 
 /** The contacts an exchange change concerns: those after it and those it removed. */
 const unionOf = (...lists: readonly (readonly string[])[]): string[] => [...new Set(lists.flat())];
+
+/** `SUBJECT_REQUEST` → "subject request", with the case reference when there is one. */
+const erasureGrounds = (reason: string, reference: string | null): string => (reference ? `${lower(reason)}, ${reference}` : lower(reason));
 
 const partsOf = (event: TimelineEvent): EntryParts => {
   switch (event.type) {
@@ -238,6 +244,21 @@ const partsOf = (event: TimelineEvent): EntryParts => {
         contactId: event.data.contactId ?? undefined,
         noteId: event.data.noteId,
       };
+    case 'ThirdPartyForgotten':
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: [],
+        kind: 'THIRD_PARTY_FORGOTTEN',
+        summary: `Personal data erased (${erasureGrounds(event.data.reason, event.data.reference)})`,
+      };
+    case 'ContactForgotten':
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: [event.data.contactId],
+        kind: 'CONTACT_FORGOTTEN',
+        summary: `Contact forgotten: personal data erased (${erasureGrounds(event.data.reason, event.data.reference)})`,
+        contactId: event.data.contactId,
+      };
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -245,9 +266,86 @@ const partsOf = (event: TimelineEvent): EntryParts => {
   }
 };
 
+/** The event types an entry of each kind comes from: their personal-data rules say which changes stay in clear. */
+const typesOfKind: Readonly<Record<TimelineKind, readonly RelationshipEvent['type'][]>> = {
+  THIRD_PARTY_REGISTERED: ['ThirdPartyRegistered'],
+  THIRD_PARTY_UPDATED: ['ThirdPartyUpdated', 'ThirdPartyOwnerAssigned', 'ThirdPartyCategorised'],
+  THIRD_PARTY_ARCHIVED: ['ThirdPartyArchived'],
+  PROSPECT_CONVERTED: ['ProspectConverted'],
+  CONTACT_ADDED: ['ContactAdded'],
+  CONTACT_UPDATED: ['ContactUpdated'],
+  CONTACT_ARCHIVED: ['ContactArchived'],
+  EXCHANGE_LOGGED: ['ExchangeLogged'],
+  EXCHANGE_UPDATED: ['ExchangeUpdated'],
+  EXCHANGE_STATUS_CHANGED: ['ExchangeStatusChanged'],
+  EXCHANGE_DELETED: ['ExchangeDeleted'],
+  NOTE_ADDED: ['NoteAdded'],
+  THIRD_PARTY_FORGOTTEN: ['ThirdPartyForgotten'],
+  CONTACT_FORGOTTEN: ['ContactForgotten'],
+};
+
+const clearFieldsOfKind = new Map<TimelineKind, ReadonlySet<string>>(
+  timelineKinds.map((kind) => [
+    kind,
+    new Set([
+      ...typesOfKind[kind].flatMap((type) => personalDataRuleOf(type)?.clear ?? []),
+      // A status change is shown as a change of `status`, which its event holds as from/to.
+      ...(kind === 'EXCHANGE_STATUS_CHANGED' ? ['status'] : []),
+    ]),
+  ]),
+);
+
+/** A reason after the text ("Archived: …"): whether there was one is all that stays. */
+const withErasedReason = (text: string, summary: string, separator = ': '): string => (summary === text ? text : `${text}${separator}${ERASED}`);
+
+/**
+ * The summary of an entry whose event reads as erased. Fixed texts where the
+ * summary quoted personal data (a name, a reason), computed from what the
+ * entry keeps in clear, so an entry built from the erased event reads the same
+ * as one erased from clear values.
+ */
+const erasedSummary = (entry: TimelineEntry): string => {
+  switch (entry.kind) {
+    case 'THIRD_PARTY_REGISTERED':
+      return `Registered ${ERASED}`;
+    case 'THIRD_PARTY_ARCHIVED':
+      return withErasedReason('Archived', entry.summary);
+    case 'CONTACT_ADDED':
+      return `Contact added: ${ERASED}`;
+    case 'CONTACT_UPDATED':
+      return changedSummary(`Contact updated: ${ERASED}`, ' — ', entry.changes);
+    case 'CONTACT_ARCHIVED':
+      return `Contact archived: ${ERASED}`;
+    case 'EXCHANGE_DELETED':
+      return withErasedReason('Exchange deleted', entry.summary);
+    default:
+      return entry.summary;
+  }
+};
+
+/**
+ * An entry about a forgotten subject: its summary no longer quotes them, and
+ * the old and new values of the personal fields it lists become markers (as the
+ * codec reads them once erased); who did what, when, stays.
+ */
+export const eraseTimelineEntry = (entry: TimelineEntry): TimelineEntry => {
+  const clear = clearFieldsOfKind.get(entry.kind) ?? new Set<string>();
+  return {
+    ...entry,
+    summary: erasedSummary(entry),
+    changes: entry.changes.map((change) =>
+      clear.has(change.field) ? change : { field: change.field, from: erasedValue(change.from), to: erasedValue(change.to) },
+    ),
+  };
+};
+
 export const evolveTimeline = (doc: TimelineEntry | null, envelope: EventEnvelope): TimelineEntry | null => {
   const event = asTimelineEvent(envelope);
   if (event === null) return doc;
+  // The entries of other events about a forgotten subject, reached by the fan-out.
+  if (doc !== null && doc.id !== event.eventId && (event.type === 'ThirdPartyForgotten' || event.type === 'ContactForgotten')) {
+    return eraseTimelineEntry(doc);
+  }
   // An entry is the image of one event: a re-delivery of that event changes nothing.
   if (doc !== null) return doc;
   const parts = partsOf(event);
@@ -275,4 +373,9 @@ export const timelineProjection: Projection<TimelineEntry> = {
   canHandle: selection.canHandle,
   documentId: (envelope) => (asTimelineEvent(envelope) === null ? null : envelope.eventId),
   evolve: evolveTimeline,
+  fanOut: erasureFanOut({
+    byThirdParty: (thirdPartyId) => [{ field: 'thirdPartyId', op: 'eq', value: thirdPartyId }],
+    byContact: (contactId) => [{ field: 'contactIds', op: 'contains', value: contactId }],
+  }),
+  forgets: ['thirdParty', 'contact'],
 };

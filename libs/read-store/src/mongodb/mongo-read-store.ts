@@ -100,6 +100,13 @@ export class MongoReadStore implements ReadStore {
     await this.db.command({ ping: 1 });
   }
 
+  /**
+   * Nothing to do from here: MongoDB overwrites a document in place for its
+   * readers; what its storage engine, journal and oplog keep of the old version
+   * until they roll over or are compacted is the operator's (decision 0018).
+   */
+  async compact(): Promise<void> {}
+
   async close(): Promise<void> {
     await this.client.close();
   }

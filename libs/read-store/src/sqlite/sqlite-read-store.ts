@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import type {
   CheckpointStore,
@@ -24,18 +25,37 @@ export interface SqliteReadStoreOptions {
   readonly file: string;
   /** How long a writer waits for another connection holding the write lock. Default 5000 ms. */
   readonly busyTimeoutMs?: number;
+  /** Attempts of `compact` while other connections keep reading (default 40, 50 ms apart). */
+  readonly compactAttempts?: number;
 }
+
+/** What `PRAGMA wal_checkpoint` answers: busy 1 when it could not finish (a reader held old pages). */
+interface CheckpointResult {
+  readonly busy: number;
+  readonly log: number;
+  readonly checkpointed: number;
+}
+
+const COMPACT_RETRY_MS = 50;
 
 /**
  * The embedded ReadStore: one SQLite file in WAL mode, one table per collection,
  * (id, doc JSON or NULL for a tombstone, position). The position guard is the
  * WHERE clause of an upsert, so it holds whoever else writes to the file.
+ *
+ * `secure_delete` makes SQLite overwrite what a write replaces or deletes with
+ * zeros, in the table and in its indexes, and `compact` empties the WAL into the
+ * file: once an erasure's documents are written and compacted, the personal
+ * data they held is in neither file (decision 0018).
  */
 export class SqliteReadStore implements ReadStore {
   readonly checkpoints: CheckpointStore;
   private readonly prepared = new Set<string>();
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly compactAttempts: number,
+  ) {
     db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (
       consumer TEXT PRIMARY KEY NOT NULL,
       position INTEGER NOT NULL
@@ -52,7 +72,8 @@ export class SqliteReadStore implements ReadStore {
       // commits, which the projections rewrite from their checkpoints.
       db.pragma('synchronous = NORMAL');
       db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-      return new SqliteReadStore(db);
+      db.pragma('secure_delete = ON');
+      return new SqliteReadStore(db, Math.max(1, Math.trunc(options.compactAttempts ?? 40)));
     } catch (error) {
       db.close();
       throw error;
@@ -71,6 +92,34 @@ export class SqliteReadStore implements ReadStore {
 
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
+  }
+
+  /**
+   * `wal_checkpoint(TRUNCATE)`: copies every WAL frame into the file and empties
+   * the WAL. It cannot finish while another connection (a command line on the
+   * same file) reads an older snapshot, so it is retried for a while — between
+   * attempts, not inside SQLite's busy handler, which would block the process.
+   */
+  async compact(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const busyTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+      this.db.pragma('busy_timeout = 0');
+      let result: CheckpointResult | undefined;
+      try {
+        [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as CheckpointResult[];
+      } catch (error) {
+        // SQLITE_BUSY: another connection is writing; like a reader, it lets go soon.
+        if (!(error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY'))) throw error;
+        result = { busy: 1, log: -1, checkpointed: -1 };
+      } finally {
+        this.db.pragma(`busy_timeout = ${busyTimeout}`);
+      }
+      if (result === undefined || result.busy === 0) return;
+      if (attempt >= this.compactAttempts) {
+        throw new Error(`the read store's WAL could not be checkpointed after ${attempt} attempts: another connection keeps reading it`);
+      }
+      await sleep(COMPACT_RETRY_MS);
+    }
   }
 
   async close(): Promise<void> {
