@@ -13,6 +13,7 @@ import {
   UpdateMutationInput,
   MutationInput,
 } from '../graphql/common.types.js';
+import { ConsentCriterionInput } from '../consent/consent.types.js';
 import { ConnectionType } from '../graphql/relay.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 
@@ -165,6 +166,12 @@ export class ThirdPartyFilter {
 
   @Field(() => Boolean, { nullable: true, description: 'Include archived third parties (left out by default).' })
   includeArchived?: boolean | null;
+
+  @Field(() => ConsentCriterionInput, {
+    nullable: true,
+    description: 'Third parties that are persons with this consent decision in force (e.g. who objected to MARKETING_EMAIL).',
+  })
+  consent?: ConsentCriterionInput | null;
 }
 
 @InputType()
