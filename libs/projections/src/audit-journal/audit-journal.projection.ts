@@ -4,6 +4,9 @@ import {
   dataSubjects,
   idOf,
   personalDataRuleOf,
+  type CommercialDocumentRecorded,
+  type CommercialDocumentStatusChanged,
+  type ConsentRecorded,
   type FieldChange,
   type GroupEvent,
   type JsonValue,
@@ -85,6 +88,31 @@ const accessSelection = eventSelection<AccessEvent>([
 ]);
 
 const securitySelection = eventSelection<SecurityEvent>(['AccessDenied']);
+
+/** Facts recorded about a third party or a person besides the relationship core: consents, commercial documents. */
+type RecordedFact = ConsentRecorded | CommercialDocumentRecorded | CommercialDocumentStatusChanged;
+const factSelection = eventSelection<RecordedFact>(['ConsentRecorded', 'CommercialDocumentRecorded', 'CommercialDocumentStatusChanged']);
+
+const factChanges = (event: EnvelopeOf<RecordedFact>): FieldChange[] => {
+  switch (event.type) {
+    case 'ConsentRecorded':
+      return creationChanges(event.data, 'subjectId');
+    case 'CommercialDocumentRecorded':
+      return creationChanges(event.data, 'documentId');
+    case 'CommercialDocumentStatusChanged': {
+      const { from, to, at, paidAmount } = event.data;
+      return [
+        { field: 'status', from, to },
+        { field: 'at', from: null, to: at },
+        ...(paidAmount === null ? [] : [{ field: 'paidAmount', from: null, to: paidAmount }]),
+      ];
+    }
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+};
 
 /** The scopes that are not a third party's id. */
 export const auditScopes = {
@@ -252,6 +280,8 @@ const changesOfEvent = (event: EventEnvelope): FieldChange[] => {
   if (access !== null) return accessChanges(access);
   const security = securitySelection.select(event);
   if (security !== null) return securityChanges(security);
+  const fact = factSelection.select(event);
+  if (fact !== null) return factChanges(fact);
   // A type this build does not know is still journaled, with the changes it lists if any.
   return changesOf(event.data);
 };
@@ -283,7 +313,14 @@ const subjectsOfEvent = (event: EventEnvelope): string[] => {
 };
 
 /** The events whose entry is a creation: every field from null to its value, empty ones left out (creationChanges). */
-const creationActions: ReadonlySet<string> = new Set(['ThirdPartyRegistered', 'ContactAdded', 'ExchangeLogged', 'NoteAdded']);
+const creationActions: ReadonlySet<string> = new Set([
+  'ThirdPartyRegistered',
+  'ContactAdded',
+  'ExchangeLogged',
+  'NoteAdded',
+  'ConsentRecorded',
+  'CommercialDocumentRecorded',
+]);
 
 /** Changes the journal itself names after a flag or a status of the event, in clear like it. */
 const journalOwnFields: Readonly<Record<string, readonly string[]>> = {
@@ -291,6 +328,7 @@ const journalOwnFields: Readonly<Record<string, readonly string[]>> = {
   ContactArchived: ['archived'],
   ExchangeDeleted: ['deleted'],
   ExchangeStatusChanged: ['status'],
+  CommercialDocumentStatusChanged: ['status'],
 };
 
 /**

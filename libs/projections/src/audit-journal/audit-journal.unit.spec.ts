@@ -23,7 +23,7 @@ import {
   unknownEvent,
   type Place,
 } from '../testing/relationship-fixtures.js';
-import { auditJournalProjection, auditScopes, evolveAuditJournal, type AuditEntry } from './audit-journal.projection.js';
+import { auditJournalProjection, auditScopes, eraseAuditEntry, evolveAuditJournal, type AuditEntry } from './audit-journal.projection.js';
 import { changesOf, hasConfidentialChange, redactChanges, revealedChanges } from '../shared/confidential-redaction.js';
 
 const entryOf = (event: Message, place: Place = {}): AuditEntry => {
@@ -297,5 +297,52 @@ describe('confidential redaction', () => {
       { field: 'a', from: null, to: null },
     ]);
     expect(changesOf('text')).toEqual([]);
+  });
+
+  it('lists what a consent decision and a commercial document record, and erases only the personal evidence', () => {
+    const consent = entryOf(
+      {
+        type: 'ConsentRecorded',
+        data: {
+          subjectKind: 'contact',
+          subjectId: 'c-1',
+          thirdPartyId: 'tp-1',
+          purpose: 'MARKETING_EMAIL',
+          channel: 'EMAIL',
+          decision: 'OBJECTED',
+          expressedAt: '2025-03-03T10:00:00.000Z',
+          method: 'EMAIL',
+          evidence: { formId: null, ipAddress: '203.0.113.7', textShown: null, documentRef: null },
+          recordedAt: '2025-03-03T10:05:00.000Z',
+          recordedBy: 'alice',
+        },
+      },
+      { streamName: 'consent-contact-c-1' },
+    );
+    expect(consent.changes).toEqual(
+      expect.arrayContaining([
+        { field: 'purpose', from: null, to: 'MARKETING_EMAIL' },
+        { field: 'decision', from: null, to: 'OBJECTED' },
+        { field: 'evidence', from: null, to: { formId: null, ipAddress: '203.0.113.7', textShown: null, documentRef: null } },
+      ]),
+    );
+    expect(consent.scope).toBe('tp-1');
+    const erased = eraseAuditEntry(consent);
+    expect(erased.changes.map((change) => change.field)).not.toContain('evidence');
+    expect(erased.changes).toEqual(expect.arrayContaining([{ field: 'decision', from: null, to: 'OBJECTED' }]));
+
+    const paid = entryOf(
+      {
+        type: 'CommercialDocumentStatusChanged',
+        data: { documentId: 'd-1', thirdPartyId: 'tp-1', documentType: 'INVOICE', ref: 'FA-1', from: 'ISSUED', to: 'PAID', at: '2025-03-20T00:00:00.000Z', paidAmount: '1200.00' },
+      },
+      { streamName: 'commercialDocument-d-1' },
+    );
+    expect(paid.changes).toEqual([
+      { field: 'status', from: 'ISSUED', to: 'PAID' },
+      { field: 'at', from: null, to: '2025-03-20T00:00:00.000Z' },
+      { field: 'paidAmount', from: null, to: '1200.00' },
+    ]);
+    expect(eraseAuditEntry(paid)).toEqual(paid);
   });
 });

@@ -4,6 +4,7 @@ import type { CollectionDefinition } from '#read-store';
 import type { Projection } from '../projection.js';
 import { eventSelection } from '../shared/event-selection.js';
 import { utcInstant } from '../shared/read-model-keys.js';
+import { erasedText, erasureFanOut, erasureSelection } from '../shared/erasure.js';
 
 /** One status a document reached: when it happened, and who recorded it when. */
 export type CommercialDocumentStatusEntry = {
@@ -58,6 +59,10 @@ export const evolveCommercialDocuments = (
   doc: CommercialDocumentEntry | null,
   envelope: EventEnvelope,
 ): CommercialDocumentEntry | null => {
+  // A forgotten third party: its documents' labels (free text, personal) become markers; the facts stay.
+  if (erasureSelection.select(envelope) !== null) {
+    return doc === null ? doc : { ...doc, label: erasedText(doc.label), lastPosition: envelope.position.toString() };
+  }
   const event = selection.select(envelope);
   if (event === null) return doc;
   const recordedAt = utcInstant(event.metadata.occurredAt);
@@ -109,7 +114,9 @@ export const evolveCommercialDocuments = (
 export const commercialDocumentsProjection: Projection<CommercialDocumentEntry> = {
   name: 'commercial-documents.v1',
   collection: commercialDocumentsCollection,
-  canHandle: selection.canHandle,
+  canHandle: (type) => selection.canHandle(type) || erasureSelection.canHandle(type),
   documentId: (envelope) => selection.select(envelope)?.data.documentId ?? null,
   evolve: evolveCommercialDocuments,
+  fanOut: erasureFanOut({ byThirdParty: (thirdPartyId) => [{ field: 'thirdPartyId', op: 'eq', value: thirdPartyId }] }),
+  forgets: ['thirdParty'],
 };

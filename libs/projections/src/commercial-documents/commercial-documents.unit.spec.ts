@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CommercialDocumentRecorded, CommercialDocumentStatusChanged, ExchangeStatusChanged } from '#domain';
+import { ERASED, type CommercialDocumentRecorded, type CommercialDocumentStatusChanged, type ExchangeStatusChanged, type ThirdPartyForgotten } from '#domain';
 import { docsOf, envelopeOf, foldProjection } from '../testing/envelope-fixtures.js';
 import { commercialDocumentsProjection, evolveCommercialDocuments, type CommercialDocumentEntry } from './commercial-documents.projection.js';
 
@@ -88,5 +88,20 @@ describe('the commercial documents read model', () => {
     expect(commercialDocumentsProjection.canHandle(other.type)).toBe(false);
     expect(commercialDocumentsProjection.documentId(other)).toBeNull();
     expect(commercialDocumentsProjection.documentId(partly)).toBe('d-1');
+  });
+
+  it('erases the label of a forgotten third party\'s documents, found by a fan-out, and keeps the facts', () => {
+    const forgotten = envelopeOf<ThirdPartyForgotten>(
+      {
+        type: 'ThirdPartyForgotten',
+        data: { thirdPartyId: 'tp-1', reason: 'SUBJECT_REQUEST', reference: null, forgottenAt: '2025-04-01T09:00:00.000Z', contactIds: [] },
+      },
+      { streamName: 'thirdParty-tp-1', revision: 3n, position: 30n },
+    );
+    expect(commercialDocumentsProjection.canHandle(forgotten.type)).toBe(true);
+    expect(commercialDocumentsProjection.fanOut?.(forgotten)).toEqual([{ field: 'thirdPartyId', op: 'eq', value: 'tp-1' }]);
+    const erased = evolveCommercialDocuments(expected, forgotten);
+    expect(erased).toEqual({ ...expected, label: ERASED, lastPosition: '30' });
+    expect(commercialDocumentsProjection.forgets).toEqual(['thirdParty']);
   });
 });
