@@ -14,6 +14,14 @@ export interface ConfidentialHolder {
   readonly confidentialGroupId: string | null;
 }
 
+/** Whether a user with this scope (null: none) may see a third party; for checks made outside a request. */
+export const withinScope = (scope: ThirdPartyScope | null, userId: string, thirdParty: ScopedThirdParty): boolean => {
+  if (scope === null) return true;
+  if (scope.territories !== null && (thirdParty.territory === null || !scope.territories.includes(thirdParty.territory))) return false;
+  if (scope.ownedOnly && thirdParty.ownerId !== userId) return false;
+  return true;
+};
+
 /**
  * Who is asking and what they may do: the authenticated user, the union of
  * their groups' permissions, and the third parties they are limited to. Built
@@ -63,11 +71,7 @@ export class Viewer {
 
   /** Whether a third party is within the user's scope. */
   sees(thirdParty: ScopedThirdParty): boolean {
-    const scope = this.scope;
-    if (scope === null) return true;
-    if (scope.territories !== null && (thirdParty.territory === null || !scope.territories.includes(thirdParty.territory))) return false;
-    if (scope.ownedOnly && thirdParty.ownerId !== this.userId) return false;
-    return true;
+    return withinScope(this.scope, this.userId, thirdParty);
   }
 
   /** A confidential comment is for its author and the members of the group it was shared with, nobody else. */
