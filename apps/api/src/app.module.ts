@@ -21,6 +21,7 @@ import { ConsentModule } from './consent/consent.module.js';
 import { CommercialDocumentModule } from './commercial-document/commercial-document.module.js';
 import { RetentionApiModule } from './retention/retention.module.js';
 import { ErasureModule } from './privacy/erasure.module.js';
+import { FollowUpApiModule } from './follow-up/follow-up.module.js';
 
 /** Every GraphQL feature module; schema-sdl.ts lists their resolvers for the printed contract. */
 export const featureModules = [
@@ -36,6 +37,7 @@ export const featureModules = [
   CommercialDocumentModule,
   RetentionApiModule,
   ErasureModule,
+  FollowUpApiModule,
 ];
 
 @Module({})

@@ -12,6 +12,7 @@ import { ConsentResolver, ContactConsentsResolver, ThirdPartyConsentsResolver } 
 import { CommercialDocumentResolver, ThirdPartyCommercialDocumentsResolver } from './commercial-document/commercial-document.resolver.js';
 import { RetentionResolver } from './retention/retention.resolver.js';
 import { ErasureResolver } from './privacy/erasure.resolver.js';
+import { FollowUpResolver } from './follow-up/follow-up.resolver.js';
 
 /** Every resolver class of the API: the contract is generated from these. */
 export const resolvers = [
@@ -32,6 +33,7 @@ export const resolvers = [
   ThirdPartyCommercialDocumentsResolver,
   RetentionResolver,
   ErasureResolver,
+  FollowUpResolver,
 ];
 
 /** The GraphQL contract as the code defines it, sorted like the running server's. */

@@ -5,6 +5,8 @@ import type { Clock } from '#platform';
 import { ProjectionRunner } from '#projections';
 import { CLOCK, CODEC, EVENT_STORE, READ_STORE, SUBJECT_KEYS } from '../../api/src/infrastructure/tokens.js';
 import { RetentionWorkerModule } from './retention/retention-worker.module.js';
+import { NotificationsWorkerModule } from './notifications/notifications-worker.module.js';
+import { FollowUpsWorkerModule } from './follow-ups/follow-ups-worker.module.js';
 
 /**
  * Runs every projection from its checkpoint. Stops (flushing its batch and
@@ -12,7 +14,7 @@ import { RetentionWorkerModule } from './retention/retention-worker.module.js';
  * that read the projections run with them (retention).
  */
 @Module({
-  imports: [RetentionWorkerModule],
+  imports: [RetentionWorkerModule, NotificationsWorkerModule, FollowUpsWorkerModule],
   providers: [
     {
       provide: ProjectionRunner,

@@ -39,3 +39,6 @@ export * from './commercial-document/commercial-document.commands.js';
 export * from './commercial-document/commercial-document.decider.js';
 export * from './commercial-document/commercial-document.transitions.js';
 export * from './commercial-document/money.js';
+export * from './mail/templates.js';
+export * from './mail/collaborator-notification.js';
+export * from './follow-up/index.js';

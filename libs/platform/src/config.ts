@@ -34,6 +34,20 @@ export interface SuiviConfig {
   readonly subjectKeyCacheTtlMs: number;
   /** SUIVI_RETENTION_FILE: JSON file of retention policies (see loadRetention); null: no retention automation. */
   readonly retentionFile: string | null;
+  /** SMTP_URL (smtp:// or smtps://): where mail is sent; null: written as .eml files to <dataDir>/outbox instead. */
+  readonly smtpUrl: string | null;
+  /** SUIVI_MAIL_FROM: the From of every mail Suivi sends. */
+  readonly mailFrom: string;
+  /** SUIVI_NOTIFICATION_TEMPLATE_FILE: JSON { subject, text, html? } of the collaborator notification; null: the default. */
+  readonly notificationTemplateFile: string | null;
+  /** SUIVI_FOLLOW_UPS (on|off, default off): whether the follow-up automation runs and mails third parties. */
+  readonly followUps: 'on' | 'off';
+  /** SUIVI_FOLLOW_UP_FILE: JSON { policies: [...] } overriding the default follow-up policies; null: the defaults. */
+  readonly followUpFile: string | null;
+  /** SUIVI_FOLLOW_UP_TICK_SECONDS (default 60): how often the follow-up automation looks for due reminders. */
+  readonly followUpTickMs: number;
+  /** SUIVI_FOLLOW_UP_DRY_RUN=true: log what every policy would send; send nothing, record no sending. */
+  readonly followUpDryRun: boolean;
 }
 
 export interface OidcConfig {
@@ -115,6 +129,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SuiviConfig {
     keyEncryptionKey: keyEncryptionKey(env['SUIVI_KEY_ENCRYPTION_KEY']),
     subjectKeyCacheTtlMs: subjectKeyCacheTtlMs(env['SUIVI_KEY_CACHE_TTL_SECONDS']),
     retentionFile: env['SUIVI_RETENTION_FILE'] ? path.resolve(env['SUIVI_RETENTION_FILE']) : null,
+    smtpUrl: smtpUrl(env['SMTP_URL']),
+    mailFrom: mailFrom(env['SUIVI_MAIL_FROM']),
+    notificationTemplateFile: env['SUIVI_NOTIFICATION_TEMPLATE_FILE'] ? path.resolve(env['SUIVI_NOTIFICATION_TEMPLATE_FILE']) : null,
+    followUps: oneOf('SUIVI_FOLLOW_UPS', env['SUIVI_FOLLOW_UPS'], ['on', 'off'] as const, 'off'),
+    followUpFile: env['SUIVI_FOLLOW_UP_FILE'] ? path.resolve(env['SUIVI_FOLLOW_UP_FILE']) : null,
+    followUpTickMs: followUpTickMs(env['SUIVI_FOLLOW_UP_TICK_SECONDS']),
+    followUpDryRun: oneOf('SUIVI_FOLLOW_UP_DRY_RUN', env['SUIVI_FOLLOW_UP_DRY_RUN'], ['true', 'false'] as const, 'false') === 'true',
   };
 }
 
@@ -219,6 +240,43 @@ function subjectKeyCacheTtlMs(raw: string | undefined): number {
   const seconds = Number(raw);
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > KEY_CACHE_TTL_MAX_SECONDS) {
     throw new ConfigError('SUIVI_KEY_CACHE_TTL_SECONDS', `must be an integer between 0 and ${KEY_CACHE_TTL_MAX_SECONDS} (got "${raw}")`);
+  }
+  return seconds * 1000;
+}
+
+function smtpUrl(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    // The URL may hold a password: never echo it.
+  }
+  if (url === null || !['smtp:', 'smtps:'].includes(url.protocol) || url.hostname === '') {
+    throw new ConfigError('SMTP_URL', 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587');
+  }
+  return value;
+}
+
+export const DEFAULT_MAIL_FROM = 'Suivi <suivi@localhost>';
+
+function mailFrom(raw: string | undefined): string {
+  const value = raw?.trim();
+  if (!value) return DEFAULT_MAIL_FROM;
+  // A bare address or `Name <address>`; a line break would let the value write headers of its own.
+  if (/[\r\n]/.test(value) || !/^(?:[^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/.test(value)) {
+    throw new ConfigError('SUIVI_MAIL_FROM', `must be an address or "Name <address>" (got "${value}")`);
+  }
+  return value;
+}
+
+/** Between 1 second and 1 day: reminders are due by the day, a tick only bounds how late in the day. */
+function followUpTickMs(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 60_000;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400) {
+    throw new ConfigError('SUIVI_FOLLOW_UP_TICK_SECONDS', `must be a whole number of seconds between 1 and 86400 (got "${raw}")`);
   }
   return seconds * 1000;
 }

@@ -167,3 +167,21 @@ export {
   type CommercialDocumentListFilter,
   type CommercialDocumentPage,
 } from './commercial-documents/commercial-documents.queries.js';
+export {
+  followUpsProjection,
+  followUpsCollection,
+  evolveFollowUps,
+  type FollowUpEntry,
+  type FollowUpStepEntry,
+  type FollowUpStepRecord,
+} from './follow-ups/follow-ups.projection.js';
+export {
+  FollowUpQueries,
+  followUpQueueStates,
+  stateOfStep,
+  type FollowUpCount,
+  type FollowUpFilter,
+  type FollowUpPage,
+  type FollowUpQueueItem,
+  type FollowUpQueueState,
+} from './follow-ups/follow-ups.queries.js';

@@ -9,6 +9,7 @@ import { groupsProjection } from './users/groups.projection.js';
 import { consentsProjection } from './consents/consents.projection.js';
 import { retentionQueueProjection } from './retention/retention-queue.projection.js';
 import { commercialDocumentsProjection } from './commercial-documents/commercial-documents.projection.js';
+import { followUpsProjection } from './follow-ups/follow-ups.projection.js';
 import type { Projection } from './projection.js';
 
 /** Every read model of Suivi, in the order the worker starts them. */
@@ -24,4 +25,5 @@ export const projections: readonly Projection[] = [
   consentsProjection,
   retentionQueueProjection,
   commercialDocumentsProjection,
+  followUpsProjection,
 ];

@@ -94,6 +94,16 @@ export const operationRules = {
   // Erasure (forgetting a person) and its certificate
   'Mutation.forgetDataSubject': 'privacy.manage',
   'Query.erasureCertificate': 'privacy.manage',
+
+  // Follow-ups (relances): the reminder queue, its steps, and holds on a third party
+  'Query.followUps': 'followUps.read',
+  'Query.followUpDashboard': 'followUps.read',
+  'Mutation.approveFollowUpStep': 'followUps.update',
+  'Mutation.skipFollowUpStep': 'followUps.update',
+  'Mutation.snoozeFollowUpStep': 'followUps.update',
+  'Mutation.pauseFollowUps': 'followUps.update',
+  'Mutation.blockFollowUps': 'followUps.update',
+  'Mutation.resumeFollowUps': 'followUps.update',
 } as const satisfies Record<string, AccessRule>;
 
 export type GuardedField = keyof typeof operationRules;

@@ -18,6 +18,7 @@ export const kindPermissions: Readonly<Record<TimelineKind, Permission>> = {
   NOTE_ADDED: 'notes.read',
   THIRD_PARTY_FORGOTTEN: 'thirdParties.read',
   CONTACT_FORGOTTEN: 'contacts.read',
+  FOLLOW_UP_SENT: 'followUps.read',
 };
 
 /** The kinds of entries the viewer may read; null when every kind. */

@@ -15,6 +15,10 @@ export const streams = {
   retentionReview: (proposalId: string): string => `retentionReview-${proposalId}`,
   /** A quote, order, invoice or contract; its id derives from its third party, type and ref. */
   commercialDocument: (id: string): string => `commercialDocument-${id}`,
+  /** One follow-up: a policy kind and its anchor (`followUp-QUOTE_NO_RESPONSE-<documentId>`, see followUpIdOf). */
+  followUp: (id: string): string => `followUp-${id}`,
+  /** Whether follow-ups may mail one third party (paused, blocked). */
+  followUpHold: (thirdPartyId: string): string => `followUpHold-${thirdPartyId}`,
   /** Denied attempts of one UTC day (`2026-11-23`): see `securityStreamOf`. */
   security: (day: string): string => `security-${day}`,
 } as const;

@@ -1,5 +1,5 @@
 import { eventSelection, relationshipEventTypes, type RelationshipEvent } from '../shared/event-selection.js';
-import { ERASED, personalDataRuleOf, type FieldChange } from '#domain';
+import { ERASED, personalDataRuleOf, type FieldChange, type FollowUpStepSent } from '#domain';
 import { erasedValue, erasureFanOut } from '../shared/erasure.js';
 import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
@@ -22,6 +22,7 @@ export const timelineKinds = [
   'NOTE_ADDED',
   'THIRD_PARTY_FORGOTTEN',
   'CONTACT_FORGOTTEN',
+  'FOLLOW_UP_SENT',
 ] as const;
 export type TimelineKind = (typeof timelineKinds)[number];
 
@@ -52,9 +53,11 @@ export type TimelineEntry = {
   readonly position: string;
 };
 
-type TimelineEvent = EnvelopeOf<RelationshipEvent>;
+/** The relationship core, and the reminders the follow-up engine sent (ids only: no recipient, no text). */
+type TimelineSource = RelationshipEvent | FollowUpStepSent;
+type TimelineEvent = EnvelopeOf<TimelineSource>;
 
-const selection = eventSelection<RelationshipEvent>(relationshipEventTypes);
+const selection = eventSelection<TimelineSource>([...relationshipEventTypes, 'FollowUpStepSent']);
 const asTimelineEvent = selection.select;
 
 
@@ -259,6 +262,14 @@ const partsOf = (event: TimelineEvent): EntryParts => {
         summary: `Contact forgotten: personal data erased (${erasureGrounds(event.data.reason, event.data.reference)})`,
         contactId: event.data.contactId,
       };
+    case 'FollowUpStepSent':
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: [],
+        kind: 'FOLLOW_UP_SENT',
+        occurredAt: event.data.sentAt,
+        summary: `Follow-up sent: ${lower(event.data.kind)}, step ${event.data.step}`,
+      };
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -267,7 +278,7 @@ const partsOf = (event: TimelineEvent): EntryParts => {
 };
 
 /** The event types an entry of each kind comes from: their personal-data rules say which changes stay in clear. */
-const typesOfKind: Readonly<Record<TimelineKind, readonly RelationshipEvent['type'][]>> = {
+const typesOfKind: Readonly<Record<TimelineKind, readonly TimelineSource['type'][]>> = {
   THIRD_PARTY_REGISTERED: ['ThirdPartyRegistered'],
   THIRD_PARTY_UPDATED: ['ThirdPartyUpdated', 'ThirdPartyOwnerAssigned', 'ThirdPartyCategorised'],
   THIRD_PARTY_ARCHIVED: ['ThirdPartyArchived'],
@@ -282,6 +293,7 @@ const typesOfKind: Readonly<Record<TimelineKind, readonly RelationshipEvent['typ
   NOTE_ADDED: ['NoteAdded'],
   THIRD_PARTY_FORGOTTEN: ['ThirdPartyForgotten'],
   CONTACT_FORGOTTEN: ['ContactForgotten'],
+  FOLLOW_UP_SENT: ['FollowUpStepSent'],
 };
 
 const clearFieldsOfKind = new Map<TimelineKind, ReadonlySet<string>>(
@@ -368,7 +380,7 @@ export const evolveTimeline = (doc: TimelineEntry | null, envelope: EventEnvelop
 };
 
 export const timelineProjection: Projection<TimelineEntry> = {
-  name: 'timeline.v1',
+  name: 'timeline.v2',
   collection: timelineCollection,
   canHandle: selection.canHandle,
   documentId: (envelope) => (asTimelineEvent(envelope) === null ? null : envelope.eventId),

@@ -273,7 +273,7 @@ describe('timeline projection', () => {
   });
 
   it('declares the indexes its queries filter and sort on', () => {
-    expect(timelineProjection.name).toBe('timeline.v1');
+    expect(timelineProjection.name).toBe('timeline.v2');
     expect(timelineProjection.collection).toEqual({
       name: 'timeline',
       indexes: ['thirdPartyId', 'contactIds', 'kind', 'occurredAt', 'sortKey', 'exchangeId'],
