@@ -6,7 +6,7 @@ import type { ReadStore } from '#read-store';
 import { AuthModule } from '../auth/auth.module.js';
 import { CLOCK, CODEC, EVENT_STORE, READ_STORE } from '../infrastructure/tokens.js';
 import { SharedModule } from '../shared/shared.module.js';
-import { ConsentResolver, ContactConsentsResolver, ThirdPartyConsentsResolver } from './consent.resolver.js';
+import { ConsentResolver, ContactConsentsResolver, SubjectConsents, ThirdPartyConsentsResolver } from './consent.resolver.js';
 import { DataSubjects } from './data-subjects.js';
 import { RecordConsentHandler } from './record-consent.handler.js';
 
@@ -23,6 +23,7 @@ import { RecordConsentHandler } from './record-consent.handler.js';
     DataSubjects,
     RecordConsentHandler,
     ConsentResolver,
+    SubjectConsents,
     ContactConsentsResolver,
     ThirdPartyConsentsResolver,
   ],

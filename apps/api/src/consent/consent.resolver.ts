@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { FastifyRequest } from 'fastify';
@@ -131,70 +132,82 @@ export class ConsentResolver {
   }
 }
 
-/** A contact's consents, as fields of Contact. */
-@Resolver(() => Contact)
-export class ContactConsentsResolver {
+/**
+ * The consents of one data subject as the request's viewer may read them: none
+ * when the subject's third party is out of their scope.
+ */
+@Injectable()
+export class SubjectConsents {
   constructor(
     private readonly consents: ConsentQueries,
     private readonly consistency: ReadConsistency,
     private readonly scopes: ThirdPartyScopes,
   ) {}
 
-  @ResolveField('consents', () => [Consent], { description: 'The decisions in force, one per purpose and channel; [] when none was recorded.' })
-  async consentsOf(@Parent() contact: Contact, @Context('req') req: FastifyRequest): Promise<Consent[]> {
+  async current(req: FastifyRequest, kind: 'contact' | 'thirdParty', id: string, thirdPartyId: string): Promise<Consent[]> {
     await this.consistency.await(req);
-    if (!(await this.scopes.canSee(viewerOf(req), contact.thirdPartyId))) return [];
-    return (await this.consents.current('contact', contact.id)).map(consentOf);
+    if (!(await this.scopes.canSee(viewerOf(req), thirdPartyId))) return [];
+    return (await this.consents.current(kind, id)).map(consentOf);
+  }
+
+  async history(
+    req: FastifyRequest,
+    kind: 'contact' | 'thirdParty',
+    id: string,
+    thirdPartyId: string,
+    first: number | null,
+    after: string | null,
+  ): Promise<Connection<Consent>> {
+    const size = pageSize(first);
+    await this.consistency.await(req);
+    const visible = await this.scopes.canSee(viewerOf(req), thirdPartyId);
+    const page = visible
+      ? await this.consents.history(kind, id, { first: size, after })
+      : { items: [], endCursor: null, hasNextPage: false, totalCount: 0 };
+    return historyConnection(page);
+  }
+}
+
+/** A contact's consents, as fields of Contact. */
+@Resolver(() => Contact)
+export class ContactConsentsResolver {
+  constructor(private readonly subjects: SubjectConsents) {}
+
+  @ResolveField('consents', () => [Consent], { description: 'The decisions in force, one per purpose and channel; [] when none was recorded.' })
+  consentsOf(@Parent() contact: Contact, @Context('req') req: FastifyRequest): Promise<Consent[]> {
+    return this.subjects.current(req, 'contact', contact.id, contact.thirdPartyId);
   }
 
   @ResolveField('consentHistory', () => ConsentConnection, { description: 'Every decision recorded, newest first.' })
-  async consentHistory(
+  consentHistory(
     @Parent() contact: Contact,
     @Args('first', FIRST_ARG) first: number | null,
     @Args('after', AFTER_ARG) after: string | null,
     @Context('req') req: FastifyRequest,
   ): Promise<Connection<Consent>> {
-    const size = pageSize(first);
-    await this.consistency.await(req);
-    const visible = await this.scopes.canSee(viewerOf(req), contact.thirdPartyId);
-    const page = visible
-      ? await this.consents.history('contact', contact.id, { first: size, after })
-      : { items: [], endCursor: null, hasNextPage: false, totalCount: 0 };
-    return historyConnection(page);
+    return this.subjects.history(req, 'contact', contact.id, contact.thirdPartyId, first, after);
   }
 }
 
 /** The consents of a third party that is a person, as fields of ThirdParty. */
 @Resolver(() => ThirdParty)
 export class ThirdPartyConsentsResolver {
-  constructor(
-    private readonly consents: ConsentQueries,
-    private readonly consistency: ReadConsistency,
-    private readonly scopes: ThirdPartyScopes,
-  ) {}
+  constructor(private readonly subjects: SubjectConsents) {}
 
   @ResolveField('consents', () => [Consent], {
     description: "The decisions in force of a third party that is a person; its contacts' are on each contact. [] when none was recorded.",
   })
-  async consentsOf(@Parent() thirdParty: ThirdParty, @Context('req') req: FastifyRequest): Promise<Consent[]> {
-    await this.consistency.await(req);
-    if (!(await this.scopes.canSee(viewerOf(req), thirdParty.id))) return [];
-    return (await this.consents.current('thirdParty', thirdParty.id)).map(consentOf);
+  consentsOf(@Parent() thirdParty: ThirdParty, @Context('req') req: FastifyRequest): Promise<Consent[]> {
+    return this.subjects.current(req, 'thirdParty', thirdParty.id, thirdParty.id);
   }
 
   @ResolveField('consentHistory', () => ConsentConnection, { description: 'Every decision recorded, newest first.' })
-  async consentHistory(
+  consentHistory(
     @Parent() thirdParty: ThirdParty,
     @Args('first', FIRST_ARG) first: number | null,
     @Args('after', AFTER_ARG) after: string | null,
     @Context('req') req: FastifyRequest,
   ): Promise<Connection<Consent>> {
-    const size = pageSize(first);
-    await this.consistency.await(req);
-    const visible = await this.scopes.canSee(viewerOf(req), thirdParty.id);
-    const page = visible
-      ? await this.consents.history('thirdParty', thirdParty.id, { first: size, after })
-      : { items: [], endCursor: null, hasNextPage: false, totalCount: 0 };
-    return historyConnection(page);
+    return this.subjects.history(req, 'thirdParty', thirdParty.id, thirdParty.id, first, after);
   }
 }
