@@ -7,8 +7,13 @@ import { AdminBootstrap } from './admin-bootstrap.service.js';
 import { setViewer, UNAUTHENTICATED_MESSAGE } from './request-identity.js';
 import { SecurityJournal } from './security-journal.js';
 
-/** Routes served without a token: the orchestrator's probes. */
-const isOpenRoute = (route: string | undefined): boolean => route === '/health/live' || route === '/health/ready';
+/**
+ * Routes served without a token: the orchestrator's probes, and the calendar
+ * feeds, which calendar apps fetch without headers: the secret in their URL
+ * is checked by the feed's controller. Matched on the registered route
+ * pattern, exactly: no other path under /calendar is opened.
+ */
+const isOpenRoute = (route: string | undefined): boolean => route === '/health/live' || route === '/health/ready' || route === '/calendar/:file';
 
 const refusal = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 

@@ -32,9 +32,39 @@ import {
 } from './exchange.types.js';
 import type { ExchangeWritten } from './exchange.write.js';
 import { LogExchangeCommand } from './log-exchange.handler.js';
+import { followUpActivityId, ScheduleActivityCommand, type ScheduleActivityFields } from '../activity/activity.handlers.js';
+import type { ActivityWritten } from '../activity/activity.write.js';
+import type { FollowUpActivityInput } from '../activity/activity.types.js';
+import type { CommandMeta } from '../shared/command-context.js';
+import { InvalidInput } from '#domain';
+import { WrongExpectedRevision } from '#event-store';
 import { UpdateExchangeCommand } from './update-exchange.handler.js';
 
 const payload = (result: ExchangeWritten) => ({ exchange: result.exchange, position: result.position.toString() });
+
+/** The follow-up of logExchange: about the exchange's third party, its contacts unless others are named. */
+const followUpFields = (input: FollowUpActivityInput, thirdPartyId: string | null, exchangeContactIds: readonly string[]): ScheduleActivityFields => ({
+  thirdPartyId,
+  contactIds: input.contactIds === null || input.contactIds === undefined ? exchangeContactIds : entityIds('followUpActivity.contactIds', input.contactIds),
+  kind: input.kind,
+  title: input.title,
+  description: input.description ?? null,
+  assigneeId: optionalEntityId('followUpActivity.assigneeId', input.assigneeId),
+  dueAt: input.dueAt ?? null,
+  startAt: input.startAt ?? null,
+  endAt: input.endAt ?? null,
+  reminders: input.reminders ?? [],
+});
+
+/** Input errors of the follow-up name its fields under followUpActivity; the third party is the exchange's own. */
+async function inFollowUp<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof InvalidInput) || error.field === 'thirdPartyId' || error.field.startsWith('followUpActivity.')) throw error;
+    throw new InvalidInput(`followUpActivity.${error.field}`, error.message.slice(error.field.length + 2));
+  }
+}
 
 
 @Resolver(() => Exchange)
@@ -76,7 +106,31 @@ export class ExchangeResolver {
       },
       meta,
     );
-    return payload(await this.commandBus.execute(command));
+    const followUp = input.followUpActivity ? followUpFields(input.followUpActivity, command.input.thirdPartyId, command.input.contactIds) : null;
+    // Two streams, two appends: no transaction spans them. The follow-up is
+    // judged first, so bad input writes nothing; once the exchange is written
+    // the follow-up is scheduled under an id derived from the exchange's, so a
+    // retry (here, or the client's with the same idempotency key) schedules it once.
+    if (followUp !== null) await inFollowUp(() => this.commandBus.execute(new ScheduleActivityCommand(followUp, meta, followUpActivityId('check'), true)));
+    const written: ExchangeWritten = await this.commandBus.execute(command);
+    if (followUp === null) return payload(written);
+    const activity = await this.scheduleFollowUp(followUp, meta, followUpActivityId(written.exchange.id));
+    return { exchange: written.exchange, position: activity.position.toString(), followUpActivity: activity.activity };
+  }
+
+  private async scheduleFollowUp(fields: ScheduleActivityFields, meta: CommandMeta, activityId: string): Promise<ActivityWritten> {
+    const attempt = async (): Promise<ActivityWritten> => {
+      const written: ActivityWritten | null = await this.commandBus.execute(new ScheduleActivityCommand(fields, meta, activityId));
+      if (written === null) throw new Error('the follow-up activity was not written');
+      return written;
+    };
+    try {
+      return await inFollowUp(attempt);
+    } catch (error) {
+      // A concurrent retry of the same request wrote it first: deciding again finds it and changes nothing.
+      if (error instanceof WrongExpectedRevision) return inFollowUp(attempt);
+      throw error;
+    }
   }
 
   @Mutation(() => UpdateExchangePayload, { description: 'Changes an exchange; the event records each change old → new.' })

@@ -12,6 +12,7 @@ import {
 } from '../graphql/common.types.js';
 import { ConnectionType } from '../graphql/relay.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
+import { Activity, FollowUpActivityInput } from '../activity/activity.types.js';
 
 const CONFIDENTIAL_NOTE =
   'The text of the confidential comment (confidentialComment) is given only to the author of the exchange and to the members of the group it is shared with (confidentialGroupId); everyone else reads null there, while hasConfidentialComment still tells them that there is one.';
@@ -160,6 +161,13 @@ export class LogExchangeInput extends MutationInput {
 
   @Field(() => ID, { nullable: true, description: 'The user who contacted the third party; the author when not given.' })
   contactedBy?: string | null;
+
+  @Field(() => FollowUpActivityInput, {
+    nullable: true,
+    description:
+      'A task, call or meeting to schedule with the exchange (what to do next). Checked before anything is written; written right after the exchange, on its own stream. Send an idempotencyKey: a retry then completes a follow-up a failure left unwritten, and schedules it once.',
+  })
+  followUpActivity?: FollowUpActivityInput | null;
 }
 
 @InputType({ description: `Only the fields given change; null clears a field. The status changes with changeExchangeStatus. ${CONFIDENTIAL_NOTE}` })
@@ -229,7 +237,10 @@ abstract class ExchangePayload {
 }
 
 @ObjectType()
-export class LogExchangePayload extends ExchangePayload {}
+export class LogExchangePayload extends ExchangePayload {
+  @Field(() => Activity, { nullable: true, description: 'The activity followUpActivity scheduled; null when none was asked for.' })
+  followUpActivity?: Activity | null;
+}
 
 @ObjectType()
 export class UpdateExchangePayload extends ExchangePayload {}
