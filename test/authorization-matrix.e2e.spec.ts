@@ -104,6 +104,11 @@ const nestedPaths: Record<string, { readonly root: string; readonly query: strin
     root: 'Query.timeline',
     query: 'query($tp: ID!) { timeline(thirdPartyId: $tp, first: 1) { edges { node { confidentialComment } } } }',
   },
+  'ThirdParty.activities': { root: 'Query.thirdParty', query: 'query($tp: ID!) { thirdParty(id: $tp) { activities(first: 1) { __typename } } }' },
+  'CommercialDocument.followUps': {
+    root: 'Query.commercialDocument',
+    query: 'query($doc: ID!) { commercialDocument(id: $doc) { followUps { __typename } } }',
+  },
 };
 
 const rootFields = (type: GraphQLObjectType | null | undefined): GraphQLField<unknown, unknown>[] => Object.values(type?.getFields() ?? {});
@@ -165,7 +170,11 @@ describe.each(e2eBackends())('the authorization matrix (%s)', (_label, mongodbUr
       mode: 'phone',
       subject: 'prospecting',
     });
-    const variables = { tp: thirdParty.id, ct: contact.id, ex: exchange.id };
+    const { recordCommercialDocument } = await adminMust<{ recordCommercialDocument: { commercialDocument: { id: string } } }>(
+      'mutation($input: RecordCommercialDocumentInput!) { recordCommercialDocument(input: $input) { commercialDocument { id } } }',
+      { input: { thirdPartyId: thirdParty.id, type: 'QUOTE', ref: 'MATRIX-1', amount: '100', currency: 'EUR', issuedAt: '2026-01-05T09:00:00.000Z' } },
+    );
+    const variables = { tp: thirdParty.id, ct: contact.id, ex: exchange.id, doc: recordCommercialDocument.commercialDocument.id };
     const nested = Object.keys(rules).filter((key) => !key.startsWith('Query.') && !key.startsWith('Mutation.'));
     expect(nested.filter((key) => nestedPaths[key] === undefined)).toEqual([]);
     const mismatches: string[] = [];

@@ -19,6 +19,10 @@ const DOCUMENT = `query($id: ID!) { commercialDocument(id: $id) { ${DOCUMENT_FIE
 const DOCUMENTS = `query($filter: CommercialDocumentFilter, $first: Int, $after: String) {
   commercialDocuments(first: $first, after: $after, filter: $filter) { totalCount edges { node { ref status } } pageInfo { hasNextPage endCursor } }
 }`;
+const DOCUMENTS_BY_REF = `query($filter: CommercialDocumentFilter) { commercialDocuments(first: 1, filter: $filter) { edges { node { id statusAt } } } }`;
+const TIMELINE = `query($id: ID!, $kinds: [TimelineKind!]) {
+  thirdParty(id: $id) { timeline(first: 50, filter: { kinds: $kinds }) { totalCount edges { node { kind occurredAt summary changes { field from to } documentId contactIds } } } }
+}`;
 const OF_THIRD_PARTY = `query($id: ID!, $filter: ThirdPartyCommercialDocumentFilter) {
   thirdParty(id: $id) { commercialDocuments(first: 10, filter: $filter) { totalCount edges { node { ref type status } } } }
 }`;
@@ -140,6 +144,49 @@ describe.each(e2eBackends())('commercial documents (%s)', (_label, mongodbUrl) =
     const unknown = randomUUID();
     const missing = await mutate(admin, CHANGE, { documentId: unknown, status: 'PAID' });
     expect(missing.errors?.[0]).toMatchObject({ message: `commercialDocument ${unknown} does not exist`, extensions: { code: 'NOT_FOUND' } });
+  });
+
+  it("shows each status on the third party's timeline at the instant it happened, by type, ref and amount, never by label", async () => {
+    const byRef = await admin.read<{ commercialDocuments: Connection }>(DOCUMENTS_BY_REF, { filter: { ref: 'FA2603-0050' } });
+    const paid = byRef.commercialDocuments.edges[0]!.node as { id: string; statusAt: string };
+    const { thirdParty } = await admin.read<{ thirdParty: { timeline: Connection } }>(TIMELINE, {
+      id: bakery,
+      kinds: ['COMMERCIAL_DOCUMENT_RECORDED', 'COMMERCIAL_DOCUMENT_STATUS_CHANGED'],
+    });
+    const entries = thirdParty.timeline.edges.map((edge) => edge.node).filter((node) => node['documentId'] === paid.id);
+    expect(entries).toEqual([
+      {
+        kind: 'COMMERCIAL_DOCUMENT_STATUS_CHANGED',
+        occurredAt: paid.statusAt,
+        summary: 'Invoice FA2603-0050: partially paid → paid, 1200.50 paid',
+        changes: [
+          { field: 'status', from: '"PARTIALLY_PAID"', to: '"PAID"' },
+          { field: 'paidAmount', from: null, to: '"1200.50"' },
+        ],
+        documentId: paid.id,
+        contactIds: [],
+      },
+      {
+        kind: 'COMMERCIAL_DOCUMENT_STATUS_CHANGED',
+        occurredAt: '2026-03-10T14:00:00.000Z',
+        summary: 'Invoice FA2603-0050: issued → partially paid, 500.00 paid',
+        changes: [
+          { field: 'status', from: '"ISSUED"', to: '"PARTIALLY_PAID"' },
+          { field: 'paidAmount', from: null, to: '"500.00"' },
+        ],
+        documentId: paid.id,
+        contactIds: [],
+      },
+      {
+        kind: 'COMMERCIAL_DOCUMENT_RECORDED',
+        occurredAt: '2026-03-02T12:00:00.000Z',
+        summary: 'Invoice FA2603-0050 recorded: 1200.50 EUR, issued',
+        changes: [{ field: 'status', from: null, to: '"ISSUED"' }],
+        documentId: paid.id,
+        contactIds: [],
+      },
+    ]);
+    expect(JSON.stringify(thirdParty.timeline)).not.toContain('Ovens, March');
   });
 
   it('lists and filters, newest issue first, with the total count, also under the third party', async () => {

@@ -10,6 +10,11 @@ const QUEUE = `query($filter: FollowUpFilterInput) {
 }`;
 const DASHBOARD = `query($filter: FollowUpFilterInput) { followUpDashboard(filter: $filter) { asOf counts { kind state count } } }`;
 const SKIP = `mutation($input: FollowUpStepInput!) { skipFollowUpStep(input: $input) { position reminder { step state } } }`;
+const TIMELINE = `query($id: ID!) {
+  thirdParty(id: $id) { timeline(first: 10, filter: { kinds: [FOLLOW_UP_SENT, COMMERCIAL_DOCUMENT_RECORDED] }) { edges { node { kind summary occurredAt documentId } } } }
+}`;
+const DOCUMENT_FOLLOW_UPS = `query($id: ID!) { commercialDocument(id: $id) { ref followUps { step state messageId sentAt } } }`;
+const APPROVE = `mutation($input: ApproveFollowUpStepInput!) { approveFollowUpStep(input: $input) { position reminder { step state } } }`;
 const BLOCK = `mutation($input: FollowUpHoldInput!) { blockFollowUps(input: $input) { thirdPartyId status until } }`;
 
 type Reminder = { followUpId: string; step: number; state: string; messageId: string | null; sentAt: string | null };
@@ -54,7 +59,7 @@ describe('follow-ups over GraphQL', () => {
     await smtp?.close();
   });
 
-  it('mails the day-3 reminder of a quote sent 4 days ago, and lists it SENT in the queue and the dashboard', async () => {
+  it('mails the day-3 reminder of a quote sent 4 days ago within seconds, lists it SENT in the queue, the dashboard, the timeline and the quote', async () => {
     const bakery = await customer('Boulangerie du Nord', 'achats@boulangerie.example');
     const documentId = await quote(bakery, 'DV-0001', 4);
     const [mail] = await smtp.waitFor(1, 15_000);
@@ -69,6 +74,25 @@ describe('follow-ups over GraphQL', () => {
       { kind: 'QUOTE_NO_RESPONSE', state: 'SCHEDULED', count: 2 },
       { kind: 'QUOTE_NO_RESPONSE', state: 'SENT', count: 1 },
     ]);
+    type Entry = { kind: string; summary: string; occurredAt: string; documentId: string | null };
+    const timeline = await until(
+      async () => (await admin.read<{ thirdParty: { timeline: { edges: { node: Entry }[] } } }>(TIMELINE, { id: bakery })).thirdParty.timeline.edges.map((edge) => edge.node),
+      (entries) => entries.some((entry) => entry.kind === 'FOLLOW_UP_SENT'),
+    );
+    expect(timeline.map(({ kind, summary }) => ({ kind, summary }))).toEqual([
+      { kind: 'FOLLOW_UP_SENT', summary: 'Follow-up sent: quote no response, step 1' },
+      { kind: 'COMMERCIAL_DOCUMENT_RECORDED', summary: 'Quote DV-0001 recorded: 980.00 EUR, sent' },
+    ]);
+    expect(timeline[0]!.occurredAt).toBe(lines[0]!.sentAt);
+    expect(timeline[1]!.documentId).toBe(documentId);
+    // The quote's own history of reminders.
+    const { commercialDocument } = await admin.read<{ commercialDocument: { ref: string; followUps: Reminder[] } }>(DOCUMENT_FOLLOW_UPS, { id: documentId });
+    expect(commercialDocument.followUps.map(({ step, state }) => `${step} ${state}`)).toEqual(['1 SENT', '2 SCHEDULED', '3 SCHEDULED']);
+    expect(commercialDocument.followUps[0]).toMatchObject({ messageId: mail?.messageId, sentAt: lines[0]!.sentAt });
+    // An edit at approval is checked like a template, naming the part.
+    const edit = await admin.query(APPROVE, { input: { followUpId: lines[0]!.followUpId, cycle: 1, step: 2, text: 'Dear {CONTACT_FIRSTNAME}' } });
+    expect(edit.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.text' });
+    expect(edit.errors?.[0]?.message).toMatch(/\{CONTACT_FIRSTNAME\}/);
   });
 
   it('lets a person skip a step, and block a third party so that its due steps are skipped, never sent', async () => {

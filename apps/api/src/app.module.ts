@@ -22,6 +22,8 @@ import { CommercialDocumentModule } from './commercial-document/commercial-docum
 import { RetentionApiModule } from './retention/retention.module.js';
 import { ErasureModule } from './privacy/erasure.module.js';
 import { FollowUpApiModule } from './follow-up/follow-up.module.js';
+import { ActivityModule } from './activity/activity.module.js';
+import { CalendarModule } from './calendar/calendar.module.js';
 
 /** Every GraphQL feature module; schema-sdl.ts lists their resolvers for the printed contract. */
 export const featureModules = [
@@ -38,6 +40,8 @@ export const featureModules = [
   RetentionApiModule,
   ErasureModule,
   FollowUpApiModule,
+  ActivityModule,
+  CalendarModule,
 ];
 
 @Module({})

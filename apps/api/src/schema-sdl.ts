@@ -12,7 +12,9 @@ import { ConsentResolver, ContactConsentsResolver, ThirdPartyConsentsResolver } 
 import { CommercialDocumentResolver, ThirdPartyCommercialDocumentsResolver } from './commercial-document/commercial-document.resolver.js';
 import { RetentionResolver } from './retention/retention.resolver.js';
 import { ErasureResolver } from './privacy/erasure.resolver.js';
-import { FollowUpResolver } from './follow-up/follow-up.resolver.js';
+import { CommercialDocumentFollowUpsResolver, FollowUpResolver } from './follow-up/follow-up.resolver.js';
+import { ActivityResolver, ThirdPartyActivitiesResolver } from './activity/activity.resolver.js';
+import { CalendarFeedResolver } from './calendar/calendar-feed.resolver.js';
 
 /** Every resolver class of the API: the contract is generated from these. */
 export const resolvers = [
@@ -34,6 +36,10 @@ export const resolvers = [
   RetentionResolver,
   ErasureResolver,
   FollowUpResolver,
+  CommercialDocumentFollowUpsResolver,
+  ActivityResolver,
+  ThirdPartyActivitiesResolver,
+  CalendarFeedResolver,
 ];
 
 /** The GraphQL contract as the code defines it, sorted like the running server's. */

@@ -7,6 +7,7 @@ import { CLOCK, CODEC, EVENT_STORE, READ_STORE, SUBJECT_KEYS } from '../../api/s
 import { RetentionWorkerModule } from './retention/retention-worker.module.js';
 import { NotificationsWorkerModule } from './notifications/notifications-worker.module.js';
 import { FollowUpsWorkerModule } from './follow-ups/follow-ups-worker.module.js';
+import { AgendaWorkerModule } from './agenda/agenda-worker.module.js';
 
 /**
  * Runs every projection from its checkpoint. Stops (flushing its batch and
@@ -14,7 +15,7 @@ import { FollowUpsWorkerModule } from './follow-ups/follow-ups-worker.module.js'
  * that read the projections run with them (retention).
  */
 @Module({
-  imports: [RetentionWorkerModule, NotificationsWorkerModule, FollowUpsWorkerModule],
+  imports: [RetentionWorkerModule, NotificationsWorkerModule, FollowUpsWorkerModule, AgendaWorkerModule],
   providers: [
     {
       provide: ProjectionRunner,

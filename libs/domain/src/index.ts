@@ -42,3 +42,4 @@ export * from './commercial-document/money.js';
 export * from './mail/templates.js';
 export * from './mail/collaborator-notification.js';
 export * from './follow-up/index.js';
+export * from './activity/index.js';

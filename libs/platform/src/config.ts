@@ -48,6 +48,8 @@ export interface SuiviConfig {
   readonly followUpTickMs: number;
   /** SUIVI_FOLLOW_UP_DRY_RUN=true: log what every policy would send; send nothing, record no sending. */
   readonly followUpDryRun: boolean;
+  /** SUIVI_AGENDA_TICK_SECONDS (default 60): how often the agenda looks for activity reminders to mail. */
+  readonly agendaTickMs: number;
 }
 
 export interface OidcConfig {
@@ -136,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SuiviConfig {
     followUpFile: env['SUIVI_FOLLOW_UP_FILE'] ? path.resolve(env['SUIVI_FOLLOW_UP_FILE']) : null,
     followUpTickMs: followUpTickMs(env['SUIVI_FOLLOW_UP_TICK_SECONDS']),
     followUpDryRun: oneOf('SUIVI_FOLLOW_UP_DRY_RUN', env['SUIVI_FOLLOW_UP_DRY_RUN'], ['true', 'false'] as const, 'false') === 'true',
+    agendaTickMs: agendaTickMs(env['SUIVI_AGENDA_TICK_SECONDS']),
   };
 }
 
@@ -277,6 +280,16 @@ function followUpTickMs(raw: string | undefined): number {
   const seconds = Number(raw);
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400) {
     throw new ConfigError('SUIVI_FOLLOW_UP_TICK_SECONDS', `must be a whole number of seconds between 1 and 86400 (got "${raw}")`);
+  }
+  return seconds * 1000;
+}
+
+/** Between 1 second and 1 hour: a reminder "15 minutes before" is late by at most a tick. */
+function agendaTickMs(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 60_000;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3_600) {
+    throw new ConfigError('SUIVI_AGENDA_TICK_SECONDS', `must be a whole number of seconds between 1 and 3600 (got "${raw}")`);
   }
   return seconds * 1000;
 }

@@ -185,3 +185,12 @@ export {
   type FollowUpQueueItem,
   type FollowUpQueueState,
 } from './follow-ups/follow-ups.queries.js';
+export { activitiesProjection, activitiesCollection, evolveActivities, type ActivityEntry } from './activities/activities.projection.js';
+export {
+  ActivityQueries,
+  UNRESTRICTED_ACTIVITIES,
+  type ActivityAccess,
+  type ActivityListArgs,
+  type ActivityListFilter,
+  type ActivityPage,
+} from './activities/activities.queries.js';

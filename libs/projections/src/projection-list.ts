@@ -10,6 +10,7 @@ import { consentsProjection } from './consents/consents.projection.js';
 import { retentionQueueProjection } from './retention/retention-queue.projection.js';
 import { commercialDocumentsProjection } from './commercial-documents/commercial-documents.projection.js';
 import { followUpsProjection } from './follow-ups/follow-ups.projection.js';
+import { activitiesProjection } from './activities/activities.projection.js';
 import type { Projection } from './projection.js';
 
 /** Every read model of Suivi, in the order the worker starts them. */
@@ -26,4 +27,5 @@ export const projections: readonly Projection[] = [
   retentionQueueProjection,
   commercialDocumentsProjection,
   followUpsProjection,
+  activitiesProjection,
 ];

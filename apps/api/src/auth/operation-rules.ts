@@ -104,6 +104,19 @@ export const operationRules = {
   'Mutation.pauseFollowUps': 'followUps.update',
   'Mutation.blockFollowUps': 'followUps.update',
   'Mutation.resumeFollowUps': 'followUps.update',
+  'CommercialDocument.followUps': 'followUps.read',
+  // Agenda items (tasks, calls, meetings) are follow-up work: no permission of their own.
+  'Mutation.scheduleActivity': 'followUps.create',
+  'Mutation.updateActivity': 'followUps.update',
+  'Mutation.completeActivity': 'followUps.update',
+  'Mutation.reopenActivity': 'followUps.update',
+  'Mutation.cancelActivity': 'followUps.delete',
+  'Query.activity': 'followUps.read',
+  'Query.activities': 'followUps.read',
+  'ThirdParty.activities': 'followUps.read',
+  // A user's own calendar feed: the mutations take no user id.
+  'Mutation.issueCalendarFeed': 'authenticated',
+  'Mutation.revokeCalendarFeed': 'authenticated',
 } as const satisfies Record<string, AccessRule>;
 
 export type GuardedField = keyof typeof operationRules;

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { FollowUpsModule } from '../../../worker/src/follow-ups/follow-ups.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { SharedModule } from '../shared/shared.module.js';
-import { FollowUpResolver } from './follow-up.resolver.js';
+import { CommercialDocumentFollowUpsResolver, FollowUpResolver } from './follow-up.resolver.js';
 
 /**
  * The reminder queue over GraphQL. The policies are read at start here too, so
@@ -11,6 +11,6 @@ import { FollowUpResolver } from './follow-up.resolver.js';
  */
 @Module({
   imports: [SharedModule, AuthModule, FollowUpsModule],
-  providers: [FollowUpResolver],
+  providers: [FollowUpResolver, CommercialDocumentFollowUpsResolver],
 })
 export class FollowUpApiModule {}

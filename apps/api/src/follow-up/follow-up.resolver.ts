@@ -1,4 +1,4 @@
-import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { FastifyRequest } from 'fastify';
 import { InvalidInput, NotFound, type FollowUpHoldState, type FollowUpState } from '#domain';
 import { FollowUpQueries, stateOfStep, type FollowUpEntry, type FollowUpFilter, type FollowUpQueueItem, type FollowUpStepRecord } from '#projections';
@@ -7,6 +7,7 @@ import { Inject } from '@nestjs/common';
 import type { Viewer } from '#security';
 import { FollowUpCommands } from '../../../worker/src/follow-ups/follow-up-commands.js';
 import { viewerOf } from '../auth/request-identity.js';
+import { CommercialDocument } from '../commercial-document/commercial-document.types.js';
 import { optionalUser } from '../graphql/common.types.js';
 import { ReadConsistency } from '../graphql/read-consistency.js';
 import { AFTER_ARG, FIRST_ARG, pageSize, type Connection } from '../graphql/relay.js';
@@ -15,6 +16,7 @@ import { CommandContextFactory } from '../shared/command-context.js';
 import { entityId, optionalEntityId } from '../shared/input.js';
 import { ThirdPartyScopes } from '../shared/third-party-scope.js';
 import {
+  ApproveFollowUpStepInput,
   FollowUpDashboard,
   FollowUpFilterInput,
   FollowUpHold,
@@ -160,10 +162,12 @@ export class FollowUpResolver {
   }
 
   @Mutation(() => FollowUpStepPayload, {
-    description: 'Approves an APPROVAL step: the automation sends it when due, once the step before is sent or skipped. Needs followUps.update.',
+    description:
+      'Approves an APPROVAL step, as its template has it or edited (subject, text, html): the automation sends it when due, once the step before is sent or skipped. Needs followUps.update.',
   })
-  approveFollowUpStep(@Args('input') input: FollowUpStepInput, @Context('req') req: FastifyRequest): Promise<FollowUpStepPayload> {
-    return this.stepCommand(input, req, (data) => ({ type: 'ApproveFollowUpStep', data }));
+  approveFollowUpStep(@Args('input') input: ApproveFollowUpStepInput, @Context('req') req: FastifyRequest): Promise<FollowUpStepPayload> {
+    const edit = { subject: input.subject ?? null, text: input.text ?? null, html: input.html ?? null };
+    return this.stepCommand(input, req, (data) => ({ type: 'ApproveFollowUpStep', data: { ...data, ...edit } }));
   }
 
   @Mutation(() => FollowUpStepPayload, {
@@ -232,5 +236,30 @@ export class FollowUpResolver {
       dueBefore: input?.dueBefore ?? null,
       thirdPartyIds: await this.scopes.visibleIds(viewer),
     };
+  }
+}
+
+/**
+ * A document's history of reminders, read from the reminder queue: every sent
+ * reminder appears in it, and those still to come with their state.
+ */
+@Resolver(() => CommercialDocument)
+export class CommercialDocumentFollowUpsResolver {
+  constructor(
+    private readonly queue: FollowUpQueries,
+    private readonly scopes: ThirdPartyScopes,
+    private readonly consistency: ReadConsistency,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @ResolveField('followUps', () => [FollowUpReminder], {
+    description:
+      "The reminders of this quote or invoice, every cycle's, by due date: those sent (with messageId and sentAt), skipped, cancelled and still to come. Needs permission followUps.read.",
+  })
+  async followUps(@Parent() document: CommercialDocument, @Context('req') req: FastifyRequest): Promise<FollowUpReminder[]> {
+    await this.consistency.await(req);
+    // The parent was judged on the way in; this is a second line, as for a third party's documents.
+    if (!(await this.scopes.canSee(viewerOf(req), document.thirdPartyId))) return [];
+    return (await this.queue.ofDocument(document.id, this.clock.now())).map(toReminder);
   }
 }

@@ -141,6 +141,22 @@ export class FollowUpStepInput extends MutationInput {
   step!: number;
 }
 
+@InputType({
+  description:
+    'Approves a step, as its policy template has it or edited: a subject, text or html given replaces the template\'s, with the same {VARIABLE}s. ' +
+    'An edited text without an html sends the text as HTML. Approving again before the mail leaves replaces the edits.',
+})
+export class ApproveFollowUpStepInput extends FollowUpStepInput {
+  @Field(() => String, { nullable: true, description: 'One line; replaces the template\'s subject.' })
+  subject?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Replaces the template\'s plain-text part.' })
+  text?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Replaces the template\'s HTML part; values are HTML-escaped in it.' })
+  html?: string | null;
+}
+
 @InputType()
 export class SnoozeFollowUpStepInput extends FollowUpStepInput {
   @Field(() => DateTimeScalar, { description: 'When the step is due again; later steps keep waiting for it.' })

@@ -19,6 +19,8 @@ export const kindPermissions: Readonly<Record<TimelineKind, Permission>> = {
   THIRD_PARTY_FORGOTTEN: 'thirdParties.read',
   CONTACT_FORGOTTEN: 'contacts.read',
   FOLLOW_UP_SENT: 'followUps.read',
+  COMMERCIAL_DOCUMENT_RECORDED: 'documents.read',
+  COMMERCIAL_DOCUMENT_STATUS_CHANGED: 'documents.read',
 };
 
 /** The kinds of entries the viewer may read; null when every kind. */

@@ -9,7 +9,7 @@ const viewerWith = (granted: readonly Permission[]): Viewer =>
 
 describe('timeline kinds and read permissions', () => {
   it("needs, for each kind, the read permission of the module whose records it shows", () => {
-    const modules = { THIRD_PARTY: 'thirdParties', PROSPECT: 'thirdParties', CONTACT: 'contacts', EXCHANGE: 'exchanges', NOTE: 'notes', FOLLOW_UP: 'followUps' };
+    const modules = { THIRD_PARTY: 'thirdParties', PROSPECT: 'thirdParties', CONTACT: 'contacts', EXCHANGE: 'exchanges', NOTE: 'notes', FOLLOW_UP: 'followUps', COMMERCIAL_DOCUMENT: 'documents' };
     for (const kind of timelineKinds) {
       const module = Object.entries(modules).find(([prefix]) => kind.startsWith(`${prefix}_`))?.[1];
       expect({ kind, permission: kindPermissions[kind] }).toEqual({ kind, permission: `${module}.read` });
@@ -19,7 +19,7 @@ describe('timeline kinds and read permissions', () => {
   it('leaves every kind to a viewer who reads every module, and to the others the kinds of the modules they read', () => {
     expect(readableKinds(viewerWith(permissions))).toBeNull();
     expect(readableKinds(viewerWith(['thirdParties.read', 'contacts.read', 'exchanges.read']))).toEqual(
-      timelineKinds.filter((kind) => kind !== 'NOTE_ADDED' && kind !== 'FOLLOW_UP_SENT'),
+      timelineKinds.filter((kind) => kind !== 'NOTE_ADDED' && kind !== 'FOLLOW_UP_SENT' && !kind.startsWith('COMMERCIAL_DOCUMENT_')),
     );
     expect(readableKinds(viewerWith(['contacts.read', 'notes.read']))).toEqual([
       'CONTACT_ADDED',
@@ -29,5 +29,6 @@ describe('timeline kinds and read permissions', () => {
       'CONTACT_FORGOTTEN',
     ]);
     expect(readableKinds(viewerWith(['exchanges.create', 'notes.create']))).toEqual([]);
+    expect(readableKinds(viewerWith(['documents.read']))).toEqual(['COMMERCIAL_DOCUMENT_RECORDED', 'COMMERCIAL_DOCUMENT_STATUS_CHANGED']);
   });
 });

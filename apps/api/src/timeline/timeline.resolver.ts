@@ -37,6 +37,7 @@ const toEntry = (doc: TimelineDoc): TimelineEntry => ({
   exchangeId: doc.exchangeId,
   contactId: doc.contactId,
   noteId: doc.noteId,
+  documentId: doc.documentId,
   position: doc.position,
 });
 

@@ -17,7 +17,10 @@ export class TimelineEntry {
   @Field(() => ID, { description: 'The id of the event it shows.' })
   id!: string;
 
-  @Field(() => DateTimeScalar, { description: 'When it happened: the exchange date for EXCHANGE_LOGGED, otherwise when it was recorded.' })
+  @Field(() => DateTimeScalar, {
+    description:
+      "When it happened: the exchange date for EXCHANGE_LOGGED, the instant the status was reached for COMMERCIAL_DOCUMENT_*, the sending for FOLLOW_UP_SENT, otherwise when it was recorded.",
+  })
   occurredAt!: string;
 
   @Field(() => TimelineKindEnum)
@@ -46,6 +49,9 @@ export class TimelineEntry {
 
   @Field(() => ID, { nullable: true })
   noteId!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The commercial document of a COMMERCIAL_DOCUMENT_* entry.' })
+  documentId!: string | null;
 
   @Field({ description: 'Global log position of the event.' })
   position!: string;

@@ -91,7 +91,7 @@ describe('the follow-up automation', () => {
     if (head !== null) await runner.waitFor(head);
     return report;
   };
-  const customer = async (n: number): Promise<{ thirdPartyId: string; email: string }> => {
+  const customer = async (n: number | 'a'): Promise<{ thirdPartyId: string; email: string }> => {
     const thirdPartyId = `00000000-0000-4000-a000-00000000000${n}`;
     const email = `buyer${n}@client${n}.example`;
     await append(streams.thirdParty(thirdPartyId), [registered({ thirdPartyId, name: `Client ${n}`, roles: ['CUSTOMER'], prospectStatus: null, email: null, registeredAt: daysAgo(30) })]);
@@ -100,7 +100,7 @@ describe('the follow-up automation', () => {
     return { thirdPartyId, email };
   };
   const document = async (
-    n: number,
+    n: number | 'a',
     thirdPartyId: string,
     facts: Pick<CommercialDocumentRecorded['data'], 'documentType' | 'status' | 'statusAt' | 'dueAt'>,
   ): Promise<string> => {
@@ -210,6 +210,28 @@ describe('the follow-up automation', () => {
     const [mail] = (await smtp.waitFor(before + 1)).slice(before);
     expect(mail?.subject).toBe(`Facture Q-4 : échéance du ${daysAgo(4).slice(0, 10)}`);
     expect(await lines(thirdPartyId)).toEqual(['1 SENT', '2 SCHEDULED', '3 SCHEDULED']);
+  });
+
+  it('sends the mail as the approver edited it, and stores their text encrypted', async () => {
+    const { thirdPartyId, email } = await customer('a');
+    const documentId = await document('a', thirdPartyId, { documentType: 'INVOICE', status: 'ISSUED', statusAt: daysAgo(40), dueAt: daysAgo(4) });
+    await tick();
+    const before = smtp.messages.length;
+    const followUpId = followUpIdOf('UNPAID_INVOICE', documentId);
+    const edit = { subject: 'Invoice {DOCUMENT_REF}: as agreed by phone', text: 'Dear {CONTACT_FIRST_NAME},\nas agreed, {AMOUNT_DUE} {CURRENCY} by Friday <please>.' };
+    await commands.execute({ type: 'ApproveFollowUpStep', data: { followUpId, cycle: 1, step: 1, ...edit, html: null } }, person());
+    await tick();
+    const [mail] = (await smtp.waitFor(before + 1)).slice(before);
+    expect(mail?.to).toMatchObject({ value: [{ address: email }] });
+    expect(mail?.subject).toBe('Invoice Q-a: as agreed by phone');
+    expect(mail?.text?.trim()).toBe('Dear Marie,\nas agreed, 1200.00 EUR by Friday <please>.');
+    // No HTML of the template's other text: the edited text, escaped.
+    expect(mail?.html).toContain('by Friday &lt;please&gt;.');
+    expect(mail?.html).not.toContain('Facture');
+    expect(await lines(thirdPartyId)).toEqual(['1 SENT', '2 SCHEDULED', '3 SCHEDULED']);
+    const stored = (await store.readStream(streams.followUp(followUpId))).find((event) => event.type === 'FollowUpStepApproved');
+    expect(JSON.stringify(stored?.data)).not.toContain('as agreed');
+    expect(stored?.data).toMatchObject({ step: 1, approvedBy: 'user-2', $pii: { subjects: [`thirdParty:${thirdPartyId}`] } });
   });
 
   const objectionOf = (thirdPartyId: string): ConsentRecorded => ({

@@ -14,7 +14,9 @@ import {
   type FollowUpCancelReason,
   type FollowUpCommand,
   type FollowUpKind,
+  type FollowUpMailOverride,
   type FollowUpPolicy,
+  type MailTemplate,
   type FollowUpStepState,
   type TemplateValues,
   type ThirdPartyEvent,
@@ -104,6 +106,21 @@ const INVOICE_CLOSED = new Set(['PAID', 'CANCELLED']);
 const INVOICE_OPEN = new Set(['ISSUED', 'PARTIALLY_PAID']);
 
 type Followed = EnvelopeOf<CommercialDocumentEvent | ExchangeEvent | ThirdPartyEvent>;
+
+
+/**
+ * The policy's template with what the approver wrote instead: their subject,
+ * text and HTML replace the template's. An edited text without an edited HTML
+ * part sends the escaped text as HTML, not the template's HTML of another text.
+ * Null when neither has a subject and a text.
+ */
+const edited = (template: MailTemplate | null, override: FollowUpMailOverride | null): MailTemplate | null => {
+  if (override === null) return template;
+  const subject = override.subject ?? template?.subject;
+  const text = override.text ?? template?.text;
+  if (subject === undefined || text === undefined) return null;
+  return { subject, text, html: override.html ?? (override.text === null ? template?.html : undefined) };
+};
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const dateOf = (instant: string | null | undefined): string => (instant ? instant.slice(0, 10) : '');
@@ -427,7 +444,7 @@ export class FollowUpAutomation {
     policy: FollowUpPolicy,
     recipient: Recipient,
   ): Promise<{ subject: string; text: string; html: string }> {
-    const template = followUpTemplateOf(policy, step.step, recipient.language ?? state.language);
+    const template = edited(followUpTemplateOf(policy, step.step, recipient.language ?? state.language), step.override);
     if (template === null) throw new MailNotSent('NO_TEMPLATE');
     const entry = await this.deps.directory.get(state.thirdPartyId);
     const owner = state.ownerId === null ? null : await this.deps.users.get(state.ownerId);

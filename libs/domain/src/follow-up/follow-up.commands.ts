@@ -28,7 +28,11 @@ export type RecordFollowUpSent = Message<'RecordFollowUpSent', StepRef & { reado
 export type RecordFollowUpFailure = Message<'RecordFollowUpFailure', StepRef & { readonly error: string }>;
 export type SkipFollowUpStep = Message<'SkipFollowUpStep', StepRef & { readonly reason: FollowUpSkipReason }>;
 export type SnoozeFollowUpStep = Message<'SnoozeFollowUpStep', StepRef & { readonly until: string }>;
-export type ApproveFollowUpStep = Message<'ApproveFollowUpStep', StepRef>;
+/** Subject, text or HTML given replace the policy template's, checked like a template (only known `{VARIABLE}`s). */
+export type ApproveFollowUpStep = Message<
+  'ApproveFollowUpStep',
+  StepRef & { readonly subject?: string | null; readonly text?: string | null; readonly html?: string | null }
+>;
 export type CancelFollowUp = Message<'CancelFollowUp', { readonly followUpId: string; readonly reason: FollowUpCancelReason }>;
 
 export type FollowUpCommand =

@@ -1,3 +1,4 @@
+import { validateTemplate } from '../mail/templates.js';
 import { DomainRuleViolated, InvalidInput, NotFound } from '../shared/errors.js';
 import type { CommandContext, Decider } from '../shared/event.js';
 import { isoInstant, oneOf } from '../shared/validation.js';
@@ -19,6 +20,7 @@ import {
   followUpSkipReasons,
   type FollowUpEvent,
   type FollowUpKind,
+  type FollowUpMailOverride,
   type FollowUpMode,
   type FollowUpRef,
   type FollowUpStepPlan,
@@ -54,6 +56,8 @@ export interface FollowUpStepState {
   readonly status: FollowUpStepStatus;
   readonly messageId: string | null;
   readonly failures: number;
+  /** What the approver wrote instead of the template; null: the template as it is. */
+  readonly override: FollowUpMailOverride | null;
 }
 
 interface FollowUpFacts extends FollowUpRef {
@@ -103,7 +107,7 @@ const evolve = (state: FollowUpState, event: FollowUpEvent): FollowUpState => {
         anchorAt,
         ownerId,
         language,
-        steps: steps.map((plan) => ({ ...plan, status: 'scheduled', messageId: null, failures: 0 })),
+        steps: steps.map((plan) => ({ ...plan, status: 'scheduled', messageId: null, failures: 0, override: null })),
       };
     }
     case 'FollowUpSendDecided':
@@ -117,7 +121,7 @@ const evolve = (state: FollowUpState, event: FollowUpEvent): FollowUpState => {
     case 'FollowUpStepSnoozed':
       return withStep(state, event.data.cycle, event.data.step, (step) => ({ ...step, dueAt: event.data.until }));
     case 'FollowUpStepApproved':
-      return withStep(state, event.data.cycle, event.data.step, (step) => ({ ...step, status: 'approved' }));
+      return withStep(state, event.data.cycle, event.data.step, (step) => ({ ...step, status: 'approved', override: overrideOf(event.data) }));
     case 'FollowUpCancelled':
       return state.status === 'none' || state.cycle !== event.data.cycle ? state : { ...state, status: 'cancelled' };
     default: {
@@ -259,14 +263,61 @@ const snooze = (command: SnoozeFollowUpStep, state: FollowUpState, context: Comm
   return [{ type: 'FollowUpStepSnoozed', data: { ...refOf(active), step: step.step, until, snoozedAt: context.now.toISOString(), snoozedBy: context.actorId } }];
 };
 
+/** The parts an approval replaces; null when it replaces none (absent in approvals recorded before edits were possible). */
+const overrideOf = (data: { readonly subject?: string | null; readonly text?: string | null; readonly html?: string | null }): FollowUpMailOverride | null => {
+  const override = { subject: data.subject ?? null, text: data.text ?? null, html: data.html ?? null };
+  return override.subject === null && override.text === null && override.html === null ? null : override;
+};
+
+const sameOverride = (a: FollowUpMailOverride | null, b: FollowUpMailOverride | null): boolean =>
+  a === b || (a !== null && b !== null && a.subject === b.subject && a.text === b.text && a.html === b.html);
+
+/**
+ * An edited mail is checked like a policy's template, part by part, so a typo
+ * in a `{VARIABLE}` fails in front of the approver, naming the part
+ * (`subject`, `text`, `html`), not in the client's inbox. A blank HTML part is
+ * no HTML part.
+ */
+const validOverride = (data: ApproveFollowUpStep['data']): FollowUpMailOverride | null => {
+  const html = data.html?.trim() === '' ? null : (data.html ?? null);
+  const override = overrideOf({ subject: data.subject, text: data.text, html });
+  if (override === null) return null;
+  // The parts not given stand in for the template's, which was checked when the policy was read.
+  const placeholder = 'unchanged';
+  try {
+    validateTemplate({ subject: override.subject ?? placeholder, text: override.text ?? placeholder, html: override.html ?? undefined }, 'mail');
+  } catch (error) {
+    if (!(error instanceof InvalidInput)) throw error;
+    const field = error.field.replace(/^mail\./, '');
+    throw new InvalidInput(field, error.message.slice(error.field.length + 2));
+  }
+  return override;
+};
+
 const approve = (command: ApproveFollowUpStep, state: FollowUpState, context: CommandContext): FollowUpEvent[] => {
+  const override = validOverride(command.data);
   const active = activeCycle(state, command.data.followUpId, command.data.cycle, 'approved');
   const step = stepOf(active, command.data.step);
   const name = `follow-up ${active.followUpId} step ${step.step}`;
   if (step.mode !== 'APPROVAL') throw new DomainRuleViolated(`${name} is sent without approval (AUTO)`);
-  if (step.status === 'approved' || step.status === 'decided' || step.status === 'sent') return [];
   if (step.status === 'skipped') throw new DomainRuleViolated(`${name} was skipped`);
-  return [{ type: 'FollowUpStepApproved', data: { ...refOf(active), step: step.step, approvedAt: context.now.toISOString(), approvedBy: context.actorId } }];
+  // The same approval again changes nothing; once the mail is on its way, its text is what it is.
+  if (step.status !== 'scheduled' && sameOverride(step.override, override)) return [];
+  if (step.status === 'decided' || step.status === 'sent') throw new DomainRuleViolated(`${name} is ${step.status === 'sent' ? 'sent' : 'being sent'}: its mail can no longer be edited`);
+  return [
+    {
+      type: 'FollowUpStepApproved',
+      data: {
+        ...refOf(active),
+        step: step.step,
+        approvedAt: context.now.toISOString(),
+        approvedBy: context.actorId,
+        subject: override?.subject ?? null,
+        text: override?.text ?? null,
+        html: override?.html ?? null,
+      },
+    },
+  ];
 };
 
 const cancel = (command: CancelFollowUp, state: FollowUpState, context: CommandContext): FollowUpEvent[] => {

@@ -118,6 +118,59 @@ describe('DecideFollowUpSend', () => {
   });
 });
 
+describe('ApproveFollowUpStep', () => {
+  const approve = (edit: { subject?: string | null; text?: string | null; html?: string | null } = {}): FollowUpCommand => ({
+    type: 'ApproveFollowUpStep',
+    data: { ...stepRef(2), ...edit },
+  });
+  const approval = (edit: { subject?: string | null; text?: string | null; html?: string | null } = {}): FollowUpEvent => ({
+    type: 'FollowUpStepApproved',
+    data: { ...ref, step: 2, approvedAt: NOW.toISOString(), approvedBy: 'user-1', subject: null, text: null, html: null, ...edit },
+  });
+  const stepTwo = (events: FollowUpEvent[]) => {
+    const state = fold(events);
+    return state.status === 'none' ? undefined : state.steps[1];
+  };
+
+  it('approves the step as the template has it, once', () => {
+    given([scheduled]).when(approve()).then([approval()]);
+    given([scheduled, approval()]).when(approve()).thenNothing();
+    expect(stepTwo([scheduled, approval()])).toMatchObject({ status: 'approved', override: null });
+  });
+
+  it('records the mail the approver edited in the approval, and the step keeps it to be sent', () => {
+    const edit = { subject: 'Your quote {DOCUMENT_REF}, as discussed', text: 'Dear {CONTACT_FIRST_NAME}, as agreed on the phone…' };
+    given([scheduled]).when(approve(edit)).then([approval(edit)]);
+    expect(stepTwo([scheduled, approval(edit)])?.override).toEqual({ ...edit, html: null });
+    // An approval recorded before edits existed has no override fields: it sends the template.
+    const old: FollowUpEvent = { type: 'FollowUpStepApproved', data: { ...ref, step: 2, approvedAt: at(6), approvedBy: 'user-2' } };
+    expect(stepTwo([scheduled, old])?.override).toBeNull();
+  });
+
+  it('replaces the edits when approved again before the mail leaves, and refuses an edit once it is on its way', () => {
+    const first = { text: 'First draft' };
+    given([scheduled, approval(first)]).when(approve(first)).thenNothing();
+    given([scheduled, approval(first)]).when(approve({ text: 'Second draft' })).then([approval({ text: 'Second draft' })]);
+    const onItsWay = [scheduled, decided(1, 2), sent(1, 2), approval(first), decided(2, 7)];
+    given(onItsWay).when(approve(first)).thenNothing();
+    given(onItsWay).when(approve({ text: 'Too late' })).thenViolates(/being sent: its mail can no longer be edited/);
+  });
+
+  it('refuses an unknown {VARIABLE}, an empty or multi-line subject, naming the part', () => {
+    given([scheduled]).when(approve({ subject: 'Your quote {DOCUMENT_NUMBER}' })).thenInvalid('subject', /unknown variable \{DOCUMENT_NUMBER\}/);
+    given([scheduled]).when(approve({ text: 'Dear {CONTACT_FIRSTNAME}' })).thenInvalid('text', /\{CONTACT_FIRSTNAME\}/);
+    given([scheduled]).when(approve({ html: '<p>{AMOUNT_PAID}</p>' })).thenInvalid('html', /\{AMOUNT_PAID\}/);
+    given([scheduled]).when(approve({ subject: '  ' })).thenInvalid('subject', /must not be empty/);
+    given([scheduled]).when(approve({ subject: 'Two\nlines' })).thenInvalid('subject', /single line/);
+  });
+
+  it('refuses to approve an AUTO step or a skipped one', () => {
+    given([scheduled]).when({ type: 'ApproveFollowUpStep', data: stepRef(1) }).thenViolates(/without approval/);
+    const skipped: FollowUpEvent = { type: 'FollowUpStepSkipped', data: { ...ref, step: 2, reason: 'MANUAL', skippedAt: at(1), skippedBy: 'user-2' } };
+    given([scheduled, skipped]).when(approve({ text: 'x' })).thenViolates(/was skipped/);
+  });
+});
+
 describe('sent, failed, skipped, snoozed, cancelled', () => {
   it('records a sending once, and a failure only while the step is on its way', () => {
     given([scheduled, decided(1, 2)]).when({ type: 'RecordFollowUpSent', data: { ...stepRef(1), recipients: 1 } }, later(2)).then([sent(1, 2)]);

@@ -5,8 +5,9 @@ import type { Message } from '../shared/event.js';
  * waits on, a quote, an invoice or a prospect. Its id derives from both, so
  * scheduling twice finds the same stream. The events name the third party, the
  * document and the people by id only, and never a recipient's address (resolved
- * when the mail is sent): they hold no personal data, stay in clear and outlive
- * an erasure as the record of what was sent when.
+ * when the mail is sent): they stay in clear and outlive an erasure as the
+ * record of what was sent when. The one exception is the text a person wrote
+ * when approving a step, which the codec encrypts under the third party's key.
  */
 
 export const followUpKinds = ['QUOTE_NO_RESPONSE', 'UNPAID_INVOICE', 'INACTIVE_PROSPECT'] as const;
@@ -105,10 +106,34 @@ export type FollowUpStepSnoozed = Message<
   FollowUpRef & { readonly step: number; readonly until: string; readonly snoozedAt: string; readonly snoozedBy: string }
 >;
 
-/** A person approved an APPROVAL step: the automation sends it when due. */
+/**
+ * What a person wrote instead of the policy's template when approving a step;
+ * null parts keep the template's. Free text about the client: personal data,
+ * encrypted under the third party's key (personal-data.ts).
+ */
+export interface FollowUpMailOverride {
+  readonly subject: string | null;
+  readonly text: string | null;
+  /** Null with a text: the HTML part is the escaped text, not the template's HTML of another text. */
+  readonly html: string | null;
+}
+
+/**
+ * A person approved an APPROVAL step, possibly editing its mail: the automation
+ * sends it when due. Approving again before it is sent, with other edits,
+ * replaces them. The override fields are absent from approvals recorded before
+ * they could be edited.
+ */
 export type FollowUpStepApproved = Message<
   'FollowUpStepApproved',
-  FollowUpRef & { readonly step: number; readonly approvedAt: string; readonly approvedBy: string }
+  FollowUpRef & {
+    readonly step: number;
+    readonly approvedAt: string;
+    readonly approvedBy: string;
+    readonly subject?: string | null;
+    readonly text?: string | null;
+    readonly html?: string | null;
+  }
 >;
 
 /** The steps of the cycle not sent or skipped yet will not be. */

@@ -1,7 +1,9 @@
+import type { ActivityEvent } from '../activity/activity.events.js';
 import type { ConsentEvent } from '../consent/consent.events.js';
 import type { CommercialDocumentEvent } from '../commercial-document/commercial-document.events.js';
 import type { ContactEvent } from '../contact/contact.events.js';
 import type { ExchangeEvent } from '../exchange/exchange.events.js';
+import type { FollowUpEvent } from '../follow-up/follow-up.events.js';
 import type { NoteEvent } from '../note/note.events.js';
 import type { Message } from '../shared/event.js';
 import type { ThirdPartyEvent } from '../third-party/third-party.events.js';
@@ -24,7 +26,7 @@ export const dataSubjects = {
 } as const;
 
 /** The events of the streams that hold personal data. */
-export type PersonalDataEvent = ThirdPartyEvent | ContactEvent | ExchangeEvent | NoteEvent | ConsentEvent | CommercialDocumentEvent;
+export type PersonalDataEvent = ThirdPartyEvent | ContactEvent | ExchangeEvent | NoteEvent | ConsentEvent | CommercialDocumentEvent | ActivityEvent | FollowUpEvent;
 
 /**
  * How the codec protects one event type. A whitelist: every top-level field not
@@ -59,6 +61,17 @@ export const personalDataEventTypes = {
   note: ['NoteAdded'],
   consent: ['ConsentRecorded'],
   commercialDocument: ['CommercialDocumentRecorded', 'CommercialDocumentStatusChanged'],
+  activity: ['ActivityScheduled', 'ActivityUpdated', 'ActivityCompleted', 'ActivityReopened', 'ActivityCancelled'],
+  followUp: [
+    'FollowUpScheduled',
+    'FollowUpSendDecided',
+    'FollowUpStepSent',
+    'FollowUpStepFailed',
+    'FollowUpStepSkipped',
+    'FollowUpStepSnoozed',
+    'FollowUpStepApproved',
+    'FollowUpCancelled',
+  ],
 } as const satisfies {
   readonly thirdParty: readonly ThirdPartyEvent['type'][];
   readonly contact: readonly ContactEvent['type'][];
@@ -66,6 +79,8 @@ export const personalDataEventTypes = {
   readonly note: readonly NoteEvent['type'][];
   readonly consent: readonly ConsentEvent['type'][];
   readonly commercialDocument: readonly CommercialDocumentEvent['type'][];
+  readonly activity: readonly ActivityEvent['type'][];
+  readonly followUp: readonly FollowUpEvent['type'][];
 };
 
 type Unlisted<E extends Message, Listed extends readonly string[]> = Exclude<E['type'], Listed[number]>;
@@ -78,6 +93,8 @@ export type EveryPersonalDataEventListed = MustBeEmpty<
   | Unlisted<NoteEvent, typeof personalDataEventTypes.note>
   | Unlisted<ConsentEvent, typeof personalDataEventTypes.consent>
   | Unlisted<CommercialDocumentEvent, typeof personalDataEventTypes.commercialDocument>
+  | Unlisted<ActivityEvent, typeof personalDataEventTypes.activity>
+  | Unlisted<FollowUpEvent, typeof personalDataEventTypes.followUp>
 >;
 
 type DataOf<T extends PersonalDataEvent['type']> = Extract<PersonalDataEvent, { type: T }>['data'];
@@ -106,6 +123,14 @@ const exchangeClear = [
   'linkedDocument',
   'contactedBy',
 ];
+
+// An activity's schedule (kind, assignee, times, reminders, done) stays clear: the reminder
+// automation and the calendar feed route by it. Its title, description and cancellation
+// reason are free text about the third party and the contacts, so personal.
+const activityClear = ['activityId', 'thirdPartyId', 'contactIds'];
+const activityScheduleClear = [...activityClear, 'kind', 'assigneeId', 'dueAt', 'startAt', 'endAt', 'reminders'];
+// What every follow-up event repeats (FollowUpRef).
+const followUpRef = ['followUpId', 'kind', 'thirdPartyId', 'documentId', 'cycle'];
 
 /**
  * The rule of every event type of the third-party, contact, exchange, note and consent
@@ -156,6 +181,22 @@ export const personalDataRules: { readonly [T in PersonalDataEvent['type']]: Per
     subjects: ofThirdParty,
     clear: ['documentId', 'thirdPartyId', 'documentType', 'ref', 'from', 'to', 'at', 'paidAmount'],
   },
+  ActivityScheduled: { subjects: ofExchange, clear: [...activityScheduleClear, 'scheduledBy'] },
+  ActivityUpdated: { subjects: ofExchange, clear: [...activityScheduleClear, 'previousContactIds'] },
+  ActivityCompleted: { subjects: ofExchange, clear: [...activityClear, 'doneAt'] },
+  ActivityReopened: { subjects: ofExchange, clear: activityClear },
+  ActivityCancelled: { subjects: ofExchange, clear: activityClear },
+  // A follow-up's events are ids, dates, steps and codes, all clear (they outlive an erasure as
+  // the record of what was sent when), but for the mail a person wrote when approving a step:
+  // free text about the client. An approval without one draws no key (its override fields are null).
+  FollowUpScheduled: { subjects: ofThirdParty, clear: [...followUpRef, 'anchorAt', 'ownerId', 'language', 'steps', 'scheduledAt'] },
+  FollowUpSendDecided: { subjects: ofThirdParty, clear: [...followUpRef, 'step', 'messageId', 'decidedAt'] },
+  FollowUpStepSent: { subjects: ofThirdParty, clear: [...followUpRef, 'step', 'messageId', 'recipients', 'sentAt'] },
+  FollowUpStepFailed: { subjects: ofThirdParty, clear: [...followUpRef, 'step', 'messageId', 'error', 'attempt', 'failedAt'] },
+  FollowUpStepSkipped: { subjects: ofThirdParty, clear: [...followUpRef, 'step', 'reason', 'skippedAt', 'skippedBy'] },
+  FollowUpStepSnoozed: { subjects: ofThirdParty, clear: [...followUpRef, 'step', 'until', 'snoozedAt', 'snoozedBy'] },
+  FollowUpStepApproved: { subjects: ofThirdParty, clear: [...followUpRef, 'step', 'approvedAt', 'approvedBy'] },
+  FollowUpCancelled: { subjects: ofThirdParty, clear: [...followUpRef, 'reason', 'cancelledAt', 'cancelledBy'] },
 };
 
 /** The rule of a stored event type; null for the types whose data is not personal. */

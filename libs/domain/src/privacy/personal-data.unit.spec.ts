@@ -6,6 +6,7 @@ type Samples = { readonly [T in PersonalDataEvent['type']]: Extract<PersonalData
 
 // Every string that describes a person holds "Dupont" (or is Marie Dupont's address,
 // phone, site); nothing kept in clear may.
+const followUpRef = { followUpId: 'QUOTE_NO_RESPONSE-d-1', kind: 'QUOTE_NO_RESPONSE', thirdPartyId: 'tp-1', documentId: 'd-1', cycle: 1 } as const;
 const address = { street: '3 rue des Lilas', postalCode: '69003', city: 'Lyon', region: null, country: 'FR' };
 const samples: Samples = {
   ThirdPartyRegistered: {
@@ -167,6 +168,56 @@ const samples: Samples = {
     at: '2026-03-20T08:00:00.000Z',
     paidAmount: '1200.00',
   },
+  ActivityScheduled: {
+    activityId: 'a-1',
+    thirdPartyId: 'tp-1',
+    contactIds: ['c-1'],
+    kind: 'CALL',
+    title: 'Call Paul Dupont back',
+    description: 'Dupont asked about the wedding order',
+    assigneeId: 'user-1',
+    dueAt: null,
+    startAt: '2026-03-03T09:00:00.000Z',
+    endAt: '2026-03-03T09:30:00.000Z',
+    reminders: ['PT15M'],
+    scheduledBy: 'user-1',
+  },
+  ActivityUpdated: {
+    activityId: 'a-1',
+    thirdPartyId: 'tp-1',
+    contactIds: ['c-1'],
+    previousContactIds: ['c-1'],
+    changes: [
+      { field: 'title', from: 'Call Paul Dupont back', to: 'Call the Duponts back' },
+      { field: 'startAt', from: '2026-03-03T09:00:00.000Z', to: '2026-03-03T10:00:00.000Z' },
+    ],
+  },
+  ActivityCompleted: { activityId: 'a-1', thirdPartyId: 'tp-1', contactIds: ['c-1'], doneAt: '2026-03-03T10:30:00.000Z' },
+  ActivityReopened: { activityId: 'a-1', thirdPartyId: 'tp-1', contactIds: ['c-1'] },
+  ActivityCancelled: { activityId: 'a-1', thirdPartyId: 'tp-1', contactIds: ['c-1'], reason: 'Dupont cancelled' },
+  FollowUpScheduled: {
+    ...followUpRef,
+    anchorAt: '2026-03-02T08:00:00.000Z',
+    ownerId: 'user-1',
+    language: 'fr',
+    steps: [{ step: 1, mode: 'APPROVAL', dueAt: '2026-03-05T08:00:00.000Z' }],
+    scheduledAt: '2026-03-02T08:00:01.000Z',
+  },
+  FollowUpSendDecided: { ...followUpRef, step: 1, messageId: '<followup.x.c1.s1@suivi>', decidedAt: '2026-03-05T08:00:00.000Z' },
+  FollowUpStepSent: { ...followUpRef, step: 1, messageId: '<followup.x.c1.s1@suivi>', recipients: 1, sentAt: '2026-03-05T08:00:01.000Z' },
+  FollowUpStepFailed: { ...followUpRef, step: 1, messageId: '<followup.x.c1.s1@suivi>', error: 'SMTP_ERROR', attempt: 1, failedAt: '2026-03-05T08:00:01.000Z' },
+  FollowUpStepSkipped: { ...followUpRef, step: 1, reason: 'MANUAL', skippedAt: '2026-03-05T08:00:00.000Z', skippedBy: 'user-1' },
+  FollowUpStepSnoozed: { ...followUpRef, step: 1, until: '2026-03-09T08:00:00.000Z', snoozedAt: '2026-03-05T08:00:00.000Z', snoozedBy: 'user-1' },
+  FollowUpStepApproved: {
+    ...followUpRef,
+    step: 1,
+    approvedAt: '2026-03-05T08:00:00.000Z',
+    approvedBy: 'user-1',
+    subject: 'Madame Dupont, your quote {DOCUMENT_REF}',
+    text: 'Dear Marie Dupont, as we said on the phone…',
+    html: null,
+  },
+  FollowUpCancelled: { ...followUpRef, reason: 'DOCUMENT_CLOSED', cancelledAt: '2026-03-06T08:00:00.000Z', cancelledBy: 'system' },
 };
 
 const PERSONAL = /Dupont|dupont|rue des Lilas|\+33/;
@@ -235,6 +286,7 @@ describe('personal data rules', () => {
       'thirdParty:tp-1',
     ]);
     expect(subjects('CommercialDocumentRecorded')).toEqual(['thirdParty:tp-1']);
+    expect(subjects('ActivityScheduled')).toEqual(['thirdParty:tp-1', 'contact:c-1']);
   });
 
   it("keeps a commercial document's facts in clear, its label alone personal", () => {
@@ -244,6 +296,15 @@ describe('personal data rules', () => {
     expect(clearPart('CommercialDocumentStatusChanged', samples.CommercialDocumentStatusChanged as unknown as Record<string, unknown>)).toEqual(
       samples.CommercialDocumentStatusChanged,
     );
+  });
+
+  it("keeps a follow-up's record in clear, the mail an approver wrote alone personal", () => {
+    for (const type of personalDataEventTypes.followUp) {
+      const data = samples[type] as unknown as Record<string, unknown>;
+      const { subject: _subject, text: _text, html: _html, ...record } = data;
+      expect(clearPart(type, data)).toEqual(record);
+      expect(personalDataRuleOf(type)!.subjects(data)).toEqual(['thirdParty:tp-1']);
+    }
   });
 
   it('keeps the record of an erasure wholly in clear, under no key', () => {

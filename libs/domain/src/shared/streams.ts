@@ -19,6 +19,10 @@ export const streams = {
   followUp: (id: string): string => `followUp-${id}`,
   /** Whether follow-ups may mail one third party (paused, blocked). */
   followUpHold: (thirdPartyId: string): string => `followUpHold-${thirdPartyId}`,
+  /** A task, call or meeting on someone's agenda. */
+  activity: (id: string): string => `activity-${id}`,
+  /** One user's calendar feed: the hash of its secret URL, or its revocation. */
+  calendarFeed: (userId: string): string => `calendarFeed-${userId}`,
   /** Denied attempts of one UTC day (`2026-11-23`): see `securityStreamOf`. */
   security: (day: string): string => `security-${day}`,
 } as const;

@@ -140,6 +140,11 @@ export class FollowUpQueries {
     };
   }
 
+  /** Every step of a quote's or invoice's follow-ups, every cycle's, by due date: the document's history of reminders. */
+  async ofDocument(documentId: string, now: Date): Promise<FollowUpQueueItem[]> {
+    return this.items({ documentId }, now);
+  }
+
   /** How many lines per kind and state (only the non-zero ones), for the dashboard. */
   async counts(filter: FollowUpFilter, now: Date): Promise<FollowUpCount[]> {
     const counts = new Map<string, FollowUpCount>();

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  commercialDocumentDecider,
   contactDecider,
   dataSubjects,
   defaultCatalogue,
@@ -46,6 +47,7 @@ const LUCIE = id('c000', 2);
 const E_JEANNE = id('e000', 1);
 const E_BOTH = id('e000', 2);
 const E_LUCIE = id('e000', 3);
+const Q_JEANNE = id('f000', 1);
 
 /** What must be nowhere once Jeanne and Octave are forgotten; Lucie and the company stay. */
 const FORGOTTEN = ['Jeanne', 'Dupont', 'Lefèvre', 'Lefe\u0300vre', 'lefevre', 'Glycines', 'glycines', '12 34 56', 'Octave', 'octave', 'Brissac', 'brissac'];
@@ -199,6 +201,24 @@ beforeAll(async () => {
     data: { contactId: OCTAVE, email: 'o.brissac@pivert.example', jobTitle: 'Head of Brissac works' },
   });
   await run(contactDecider, streams.contact(OCTAVE), { type: 'ArchiveContact', data: { contactId: OCTAVE, reason: 'Octave retired' } });
+  // Her quote: its facts stay (the timeline shows them), its label, about her, goes.
+  await run(commercialDocumentDecider, streams.commercialDocument(Q_JEANNE), {
+    type: 'RecordCommercialDocument',
+    data: {
+      documentId: Q_JEANNE,
+      thirdParty: active(JEANNE),
+      documentType: 'QUOTE',
+      ref: 'DV-2025-017',
+      label: 'Kitchen of Jeanne Dupont-Lefèvre',
+      amount: '8400',
+      currency: 'EUR',
+      issuedAt: new Date(T0 + 10_000_000).toISOString(),
+    },
+  });
+  await run(commercialDocumentDecider, streams.commercialDocument(Q_JEANNE), {
+    type: 'ChangeCommercialDocumentStatus',
+    data: { documentId: Q_JEANNE, status: 'ACCEPTED', at: new Date(T0 + 11_000_000).toISOString() },
+  });
   await runner.waitFor(head);
 });
 
@@ -278,6 +298,10 @@ describe('forgetting a third party and a contact', () => {
     expect(timeline.find((entry) => entry.thirdPartyId === JEANNE && entry.kind === 'THIRD_PARTY_REGISTERED')?.summary).toBe(`Registered ${ERASED}`);
     expect(timeline.find((entry) => entry.kind === 'THIRD_PARTY_FORGOTTEN')?.summary).toBe('Personal data erased (subject request, GDPR-2025-001)');
     expect(timeline.find((entry) => entry.kind === 'CONTACT_ARCHIVED')?.summary).toBe(`Contact archived: ${ERASED}`);
+    // Her quote's entries held nothing about her: the erasure leaves them as they were.
+    const quoteEntries = (entries: readonly Doc[]) => (entries as TimelineEntry[]).filter((entry) => entry.documentId === Q_JEANNE);
+    expect(quoteEntries(timeline).map((entry) => entry.summary)).toEqual(['Quote DV-2025-017 recorded: 8400.00 EUR, sent', 'Quote DV-2025-017: sent → accepted']);
+    expect(quoteEntries(timeline)).toEqual(quoteEntries(before[timelineProjection.name]!));
     const exchangeEntries = timeline.filter((entry) => entry.exchangeId === E_JEANNE);
     expect(exchangeEntries.map((entry) => [entry.kind, entry.actorId])).toEqual([['EXCHANGE_LOGGED', 'bob']]);
   });

@@ -1,5 +1,12 @@
 import { eventSelection, relationshipEventTypes, type RelationshipEvent } from '../shared/event-selection.js';
-import { ERASED, personalDataRuleOf, type FieldChange, type FollowUpStepSent } from '#domain';
+import {
+  ERASED,
+  personalDataRuleOf,
+  type CommercialDocumentRecorded,
+  type CommercialDocumentStatusChanged,
+  type FieldChange,
+  type FollowUpStepSent,
+} from '#domain';
 import { erasedValue, erasureFanOut } from '../shared/erasure.js';
 import type { EventEnvelope } from '#event-store';
 import type { CollectionDefinition } from '#read-store';
@@ -23,6 +30,8 @@ export const timelineKinds = [
   'THIRD_PARTY_FORGOTTEN',
   'CONTACT_FORGOTTEN',
   'FOLLOW_UP_SENT',
+  'COMMERCIAL_DOCUMENT_RECORDED',
+  'COMMERCIAL_DOCUMENT_STATUS_CHANGED',
 ] as const;
 export type TimelineKind = (typeof timelineKinds)[number];
 
@@ -49,21 +58,32 @@ export type TimelineEntry = {
   readonly exchangeId: string | null;
   readonly contactId: string | null;
   readonly noteId: string | null;
+  /** The quote, order, invoice or contract of a COMMERCIAL_DOCUMENT_* entry. */
+  readonly documentId: string | null;
   /** Global position of the event, as a decimal string. */
   readonly position: string;
 };
 
-/** The relationship core, and the reminders the follow-up engine sent (ids only: no recipient, no text). */
-type TimelineSource = RelationshipEvent | FollowUpStepSent;
+/**
+ * The relationship core, the reminders the follow-up engine sent (ids only: no
+ * recipient, no text), and the commercial documents (their facts, never their
+ * label, free text about the third party).
+ */
+type TimelineSource = RelationshipEvent | FollowUpStepSent | CommercialDocumentRecorded | CommercialDocumentStatusChanged;
 type TimelineEvent = EnvelopeOf<TimelineSource>;
 
-const selection = eventSelection<TimelineSource>([...relationshipEventTypes, 'FollowUpStepSent']);
+const selection = eventSelection<TimelineSource>([
+  ...relationshipEventTypes,
+  'FollowUpStepSent',
+  'CommercialDocumentRecorded',
+  'CommercialDocumentStatusChanged',
+]);
 const asTimelineEvent = selection.select;
 
 
 export const timelineCollection: CollectionDefinition = {
   name: 'timeline',
-  indexes: ['thirdPartyId', 'contactIds', 'kind', 'occurredAt', 'sortKey', 'exchangeId'],
+  indexes: ['thirdPartyId', 'contactIds', 'kind', 'occurredAt', 'sortKey', 'exchangeId', 'documentId'],
 };
 
 /** What an event contributes to its entry; the envelope supplies the rest. */
@@ -78,6 +98,7 @@ interface EntryParts {
   readonly exchangeId?: string;
   readonly contactId?: string;
   readonly noteId?: string | null;
+  readonly documentId?: string;
 }
 
 /** A code as words: `video_call` → "video call", `COMPANY` → "company". */
@@ -115,6 +136,24 @@ const ownerSummary = (changes: readonly FieldChange[]): string => {
 
 /** The contacts an exchange change concerns: those after it and those it removed. */
 const unionOf = (...lists: readonly (readonly string[])[]): string[] => [...new Set(lists.flat())];
+
+/** "Quote PR-42": the document as people name it, by its type and reference. */
+const documentName = (documentType: string, ref: string): string => {
+  const type = lower(documentType);
+  return `${type.charAt(0).toUpperCase()}${type.slice(1)} ${ref}`;
+};
+
+/** ", 400.00 paid" for an invoice whose payments are known. */
+const paidPart = (paidAmount: string | null): string => (paidAmount === null ? '' : `, ${paidAmount} paid`);
+
+/**
+ * The status a document reached, and what an invoice's payments came to: the
+ * event carries only the amount after, so an amount paid reads as new.
+ */
+const documentChanges = (from: string | null, to: string, paidAmount: string | null): FieldChange[] => [
+  { field: 'status', from, to },
+  ...(paidAmount === null ? [] : [{ field: 'paidAmount', from: null, to: paidAmount }]),
+];
 
 /** `SUBJECT_REQUEST` → "subject request", with the case reference when there is one. */
 const erasureGrounds = (reason: string, reference: string | null): string => (reference ? `${lower(reason)}, ${reference}` : lower(reason));
@@ -270,6 +309,30 @@ const partsOf = (event: TimelineEvent): EntryParts => {
         occurredAt: event.data.sentAt,
         summary: `Follow-up sent: ${lower(event.data.kind)}, step ${event.data.step}`,
       };
+    case 'CommercialDocumentRecorded': {
+      const { data } = event;
+      return {
+        thirdPartyId: data.thirdPartyId,
+        contactIds: [],
+        kind: 'COMMERCIAL_DOCUMENT_RECORDED',
+        occurredAt: data.statusAt,
+        summary: `${documentName(data.documentType, data.ref)} recorded: ${data.amount} ${data.currency}, ${lower(data.status)}${paidPart(data.paidAmount)}`,
+        changes: documentChanges(null, data.status, data.paidAmount),
+        documentId: data.documentId,
+      };
+    }
+    case 'CommercialDocumentStatusChanged': {
+      const { data } = event;
+      return {
+        thirdPartyId: data.thirdPartyId,
+        contactIds: [],
+        kind: 'COMMERCIAL_DOCUMENT_STATUS_CHANGED',
+        occurredAt: data.at,
+        summary: `${documentName(data.documentType, data.ref)}: ${lower(data.from)} → ${lower(data.to)}${paidPart(data.paidAmount)}`,
+        changes: documentChanges(data.from, data.to, data.paidAmount),
+        documentId: data.documentId,
+      };
+    }
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -294,6 +357,8 @@ const typesOfKind: Readonly<Record<TimelineKind, readonly TimelineSource['type']
   THIRD_PARTY_FORGOTTEN: ['ThirdPartyForgotten'],
   CONTACT_FORGOTTEN: ['ContactForgotten'],
   FOLLOW_UP_SENT: ['FollowUpStepSent'],
+  COMMERCIAL_DOCUMENT_RECORDED: ['CommercialDocumentRecorded'],
+  COMMERCIAL_DOCUMENT_STATUS_CHANGED: ['CommercialDocumentStatusChanged'],
 };
 
 const clearFieldsOfKind = new Map<TimelineKind, ReadonlySet<string>>(
@@ -302,7 +367,7 @@ const clearFieldsOfKind = new Map<TimelineKind, ReadonlySet<string>>(
     new Set([
       ...typesOfKind[kind].flatMap((type) => personalDataRuleOf(type)?.clear ?? []),
       // A status change is shown as a change of `status`, which its event holds as from/to.
-      ...(kind === 'EXCHANGE_STATUS_CHANGED' ? ['status'] : []),
+      ...(kind === 'EXCHANGE_STATUS_CHANGED' || kind === 'COMMERCIAL_DOCUMENT_STATUS_CHANGED' ? ['status'] : []),
     ]),
   ]),
 );
@@ -375,12 +440,13 @@ export const evolveTimeline = (doc: TimelineEntry | null, envelope: EventEnvelop
     exchangeId: parts.exchangeId ?? null,
     contactId: parts.contactId ?? null,
     noteId: parts.noteId ?? null,
+    documentId: parts.documentId ?? null,
     position: event.position.toString(),
   };
 };
 
 export const timelineProjection: Projection<TimelineEntry> = {
-  name: 'timeline.v2',
+  name: 'timeline.v3',
   collection: timelineCollection,
   canHandle: selection.canHandle,
   documentId: (envelope) => (asTimelineEvent(envelope) === null ? null : envelope.eventId),

@@ -78,6 +78,7 @@ describe('TimelineQueries against the SQLite read store', () => {
       exchangeId: ids.meeting,
       contactId: null,
       noteId: null,
+      documentId: null,
       position: step.position.toString(),
     });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Message } from '#domain';
+import type { CommercialDocumentRecorded, CommercialDocumentStatusChanged, Message } from '#domain';
 import type { EventEnvelope } from '#event-store';
 import {
   categorised,
@@ -24,7 +24,7 @@ import {
   unknownEvent,
   type Place,
 } from '../testing/relationship-fixtures.js';
-import { conversionDelay, evolveTimeline, timelineProjection, type TimelineEntry, type TimelineKind } from './timeline.projection.js';
+import { conversionDelay, eraseTimelineEntry, evolveTimeline, timelineProjection, type TimelineEntry, type TimelineKind } from './timeline.projection.js';
 
 const entryOf = (event: Message, place: Place = {}): TimelineEntry => {
   const entry = evolveTimeline(null, envelope(event, place));
@@ -47,6 +47,7 @@ describe('timeline projection', () => {
       exchangeId: null,
       contactId: null,
       noteId: null,
+      documentId: null,
       position: '7',
     };
     expect(
@@ -68,6 +69,7 @@ describe('timeline projection', () => {
       exchangeId: ids.meeting,
       contactId: null,
       noteId: null,
+      documentId: null,
       position: '42',
     };
     expect(
@@ -273,10 +275,10 @@ describe('timeline projection', () => {
   });
 
   it('declares the indexes its queries filter and sort on', () => {
-    expect(timelineProjection.name).toBe('timeline.v2');
+    expect(timelineProjection.name).toBe('timeline.v3');
     expect(timelineProjection.collection).toEqual({
       name: 'timeline',
-      indexes: ['thirdPartyId', 'contactIds', 'kind', 'occurredAt', 'sortKey', 'exchangeId'],
+      indexes: ['thirdPartyId', 'contactIds', 'kind', 'occurredAt', 'sortKey', 'exchangeId', 'documentId'],
     });
   });
 
@@ -284,5 +286,98 @@ describe('timeline projection', () => {
     expect(entryOf(noteAdded(), { metadata: metadataAt('2025-03-03T12:00:00.000Z', { actorId: 'carol' }) }).actorId).toBe(
       'carol',
     );
+  });
+
+  describe('commercial documents', () => {
+    const LABEL = 'Croissants for the Curie wedding';
+    const recorded = (data: Partial<CommercialDocumentRecorded['data']> = {}): CommercialDocumentRecorded => ({
+      type: 'CommercialDocumentRecorded',
+      data: {
+        documentId: 'doc-1',
+        thirdPartyId: ids.boulangerie,
+        documentType: 'QUOTE',
+        ref: 'PR2503-0042',
+        label: LABEL,
+        amount: '1200.00',
+        currency: 'EUR',
+        issuedAt: '2025-03-01T09:00:00.000Z',
+        dueAt: '2025-03-31T09:00:00.000Z',
+        status: 'SENT',
+        statusAt: '2025-03-02T10:00:00.000Z',
+        paidAmount: null,
+        ...data,
+      },
+    });
+    const changed = (data: Partial<CommercialDocumentStatusChanged['data']> = {}): CommercialDocumentStatusChanged => ({
+      type: 'CommercialDocumentStatusChanged',
+      data: {
+        documentId: 'doc-1',
+        thirdPartyId: ids.boulangerie,
+        documentType: 'QUOTE',
+        ref: 'PR2503-0042',
+        from: 'SENT',
+        to: 'ACCEPTED',
+        at: '2025-03-10T15:00:00+01:00',
+        paidAmount: null,
+        ...data,
+      },
+    });
+
+    it('shows a recorded document at its status instant, by type, ref, amount and status, never by its label', () => {
+      const entry = entryOf(recorded(), { eventId: 'ev-doc', position: 9n, metadata: { occurredAt: '2025-03-05T08:00:00.000Z' } });
+      const expected: TimelineEntry = {
+        id: 'ev-doc',
+        thirdPartyId: ids.boulangerie,
+        contactIds: [],
+        kind: 'COMMERCIAL_DOCUMENT_RECORDED',
+        occurredAt: '2025-03-02T10:00:00.000Z',
+        sortKey: '2025-03-02T10:00:00.000Z|00000000000000000009',
+        summary: 'Quote PR2503-0042 recorded: 1200.00 EUR, sent',
+        actorId: 'alice',
+        changes: [{ field: 'status', from: null, to: 'SENT' }],
+        exchangeId: null,
+        contactId: null,
+        noteId: null,
+        documentId: 'doc-1',
+        position: '9',
+      };
+      expect(entry).toEqual(expected);
+      expect(JSON.stringify(entry)).not.toContain(LABEL);
+      expect(timelineProjection.canHandle('CommercialDocumentRecorded')).toBe(true);
+    });
+
+    it("lists what an invoice's payments came to", () => {
+      const entry = entryOf(recorded({ documentType: 'INVOICE', ref: 'FA-7', status: 'PARTIALLY_PAID', paidAmount: '400.00' }));
+      expect(entry.summary).toBe('Invoice FA-7 recorded: 1200.00 EUR, partially paid, 400.00 paid');
+      expect(entry.changes).toEqual([
+        { field: 'status', from: null, to: 'PARTIALLY_PAID' },
+        { field: 'paidAmount', from: null, to: '400.00' },
+      ]);
+      const paid = entryOf(changed({ documentType: 'INVOICE', ref: 'FA-7', from: 'PARTIALLY_PAID', to: 'PAID', paidAmount: '1200.00' }));
+      expect(paid.summary).toBe('Invoice FA-7: partially paid → paid, 1200.00 paid');
+    });
+
+    it('shows a status change at the instant it happened, as a change of status', () => {
+      const entry = entryOf(changed(), { metadata: { occurredAt: '2025-03-12T08:00:00.000Z' } });
+      expect(entry).toMatchObject({
+        kind: 'COMMERCIAL_DOCUMENT_STATUS_CHANGED',
+        occurredAt: '2025-03-10T14:00:00.000Z',
+        summary: 'Quote PR2503-0042: sent → accepted',
+        changes: [{ field: 'status', from: 'SENT', to: 'ACCEPTED' }],
+        documentId: 'doc-1',
+        contactIds: [],
+      });
+    });
+
+    it('keeps its entries as they are when the third party is forgotten: they hold nothing personal', () => {
+      for (const entry of [
+        entryOf(recorded({ documentType: 'INVOICE', status: 'PARTIALLY_PAID', paidAmount: '400.00' })),
+        entryOf(changed()),
+      ]) {
+        expect(eraseTimelineEntry(entry)).toEqual(entry);
+      }
+      // Built from the event as it reads once erased (its label a marker), the entry is the same.
+      expect(entryOf(recorded({ label: '[erased]' }))).toEqual(entryOf(recorded()));
+    });
   });
 });
