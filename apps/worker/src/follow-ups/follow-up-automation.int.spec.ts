@@ -91,7 +91,7 @@ describe('the follow-up automation', () => {
     if (head !== null) await runner.waitFor(head);
     return report;
   };
-  const customer = async (n: number | 'a'): Promise<{ thirdPartyId: string; email: string }> => {
+  const customer = async (n: number | 'a' | 'b' | 'c'): Promise<{ thirdPartyId: string; email: string }> => {
     const thirdPartyId = `00000000-0000-4000-a000-00000000000${n}`;
     const email = `buyer${n}@client${n}.example`;
     await append(streams.thirdParty(thirdPartyId), [registered({ thirdPartyId, name: `Client ${n}`, roles: ['CUSTOMER'], prospectStatus: null, email: null, registeredAt: daysAgo(30) })]);
@@ -100,7 +100,7 @@ describe('the follow-up automation', () => {
     return { thirdPartyId, email };
   };
   const document = async (
-    n: number | 'a',
+    n: number | 'a' | 'b' | 'c',
     thirdPartyId: string,
     facts: Pick<CommercialDocumentRecorded['data'], 'documentType' | 'status' | 'statusAt' | 'dueAt'>,
   ): Promise<string> => {
@@ -334,6 +334,58 @@ describe('the follow-up automation', () => {
       expect(await lines(thirdPartyId)).toEqual(['1 SKIPPED', '2 SCHEDULED', '3 SCHEDULED']);
       expect((await queue.get(followUpId))?.steps[0]?.skipReason).toBe('CONSENT');
       expect(smtp.messages).toHaveLength(before);
+    } finally {
+      clock.set(NOW);
+    }
+  });
+
+  it('never sends a step a person skipped, holds a snoozed one until its date, and lets the next one go', async () => {
+    const { thirdPartyId } = await customer(9);
+    const documentId = await document(9, thirdPartyId, { documentType: 'QUOTE', status: 'SENT', statusAt: daysAgo(1), dueAt: null });
+    const followUpId = followUpIdOf('QUOTE_NO_RESPONSE', documentId);
+    const mailsOfQuote = () => smtp.messages.filter((mail) => mail.subject?.includes('Q-9'));
+    const at = async (days: number) => {
+      clock.set(new Date(NOW.getTime() + days * DAY));
+      await tick();
+    };
+    try {
+      await tick();
+      await commands.execute({ type: 'SkipFollowUpStep', data: { followUpId, cycle: 1, step: 1, reason: 'MANUAL' } }, person());
+      await at(3);
+      expect(mailsOfQuote()).toEqual([]);
+      // Step 2 (day 7 after sending) snoozed to day 12: nothing on day 8, sent on day 12.
+      await commands.execute({ type: 'SnoozeFollowUpStep', data: { followUpId, cycle: 1, step: 2, until: new Date(NOW.getTime() + 11 * DAY).toISOString() } }, person());
+      await at(7);
+      expect(mailsOfQuote()).toEqual([]);
+      await at(11);
+      // waitFor counts every message of the server: one more than now.
+      await smtp.waitFor(smtp.messages.length - mailsOfQuote().length + 1);
+      expect(mailsOfQuote()).toHaveLength(1);
+      expect(await lines(thirdPartyId)).toEqual(expect.arrayContaining(['1 SKIPPED', '2 SENT']));
+    } finally {
+      clock.set(NOW);
+    }
+  });
+
+  it('sends nothing to a paused third party until the pause ends, and nothing at all to a blocked one', async () => {
+    const paused = await customer('b');
+    await document('b', paused.thirdPartyId, { documentType: 'QUOTE', status: 'SENT', statusAt: daysAgo(1), dueAt: null });
+    const blocked = await customer('c');
+    await document('c', blocked.thirdPartyId, { documentType: 'QUOTE', status: 'SENT', statusAt: daysAgo(1), dueAt: null });
+    const mailsOf = (ref: string) => smtp.messages.filter((mail) => mail.subject?.includes(ref));
+    try {
+      await tick();
+      await commands.executeHold({ type: 'PauseFollowUps', data: { thirdPartyId: paused.thirdPartyId, until: new Date(NOW.getTime() + 10 * DAY).toISOString() } }, person());
+      await commands.executeHold({ type: 'BlockFollowUps', data: { thirdPartyId: blocked.thirdPartyId } }, person());
+      clock.set(new Date(NOW.getTime() + 4 * DAY));
+      await tick();
+      expect(mailsOf('Q-b')).toEqual([]);
+      expect(mailsOf('Q-c')).toEqual([]);
+      clock.set(new Date(NOW.getTime() + 11 * DAY));
+      await tick();
+      await smtp.waitFor(smtp.messages.length - mailsOf('Q-b').length + 1);
+      expect(mailsOf('Q-b').length).toBeGreaterThanOrEqual(1);
+      expect(mailsOf('Q-c')).toEqual([]);
     } finally {
       clock.set(NOW);
     }
