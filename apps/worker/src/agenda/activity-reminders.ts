@@ -4,6 +4,7 @@ import type { Clock, Mailer } from '#platform';
 import { activitiesProjection, type ActivityEntry, type ActivityQueries, type DirectoryQueries, type UserQueries } from '#projections';
 import type { CheckpointStore } from '#read-store';
 import { withinScope } from '#security';
+import { Ticker } from '../shared/ticker.js';
 
 export interface ReminderLogger {
   log(message: string): void;
@@ -68,46 +69,34 @@ const when = (instant: string): string => `${instant.slice(0, 10)} ${instant.sli
  * in a process; run exactly one worker per deployment.
  */
 export class ActivityReminders {
-  private running: Promise<ReminderTickReport> | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private stopping = false;
+  private readonly ticker: Ticker<ReminderTickReport>;
   /** Activities already logged as skipped (and why), so a tick does not log them again. */
   private readonly told = new Set<string>();
 
-  constructor(private readonly deps: ActivityRemindersDeps) {}
-
-  start(): void {
-    this.stopping = false;
-    this.deps.logger.log(`activity reminders: every ${this.deps.tickMs / 1000} s through ${this.deps.mailer.kind}`);
-    this.schedule(0);
+  constructor(private readonly deps: ActivityRemindersDeps) {
+    this.ticker = new Ticker({
+      everyMs: deps.tickMs,
+      tick: () => this.tick(),
+      onFailure: (error) => deps.logger.error(`activity reminders: tick failed (retried next tick): ${messageOf(error)}`),
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  start(): void {
+    this.deps.logger.log(`activity reminders: every ${this.deps.tickMs / 1000} s through ${this.deps.mailer.kind}`);
+    this.ticker.start();
+  }
+
+  stop(): Promise<void> {
+    return this.ticker.stop();
   }
 
   /** One tick now, after any in progress. */
-  async runOnce(): Promise<ReminderTickReport> {
-    while (this.running !== null) await this.running.catch(() => undefined);
-    const run = this.tick().finally(() => {
-      if (this.running === run) this.running = null;
-    });
-    this.running = run;
-    return run;
+  runOnce(): Promise<ReminderTickReport> {
+    return this.ticker.runOnce();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopping) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.runOnce()
-        .catch((error: unknown) => this.deps.logger.error(`activity reminders: tick failed (retried next tick): ${messageOf(error)}`))
-        .finally(() => this.schedule(this.deps.tickMs));
-    }, delayMs);
-    this.timer.unref();
+  private get stopping(): boolean {
+    return this.ticker.stopping;
   }
 
   private async tick(): Promise<ReminderTickReport> {

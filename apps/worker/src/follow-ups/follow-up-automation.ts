@@ -41,6 +41,7 @@ import {
 } from '#projections';
 import type { CheckpointStore } from '#read-store';
 import type { FollowUpCommands } from './follow-up-commands.js';
+import { Ticker } from '../shared/ticker.js';
 
 /** The automation's checkpoint in the log, and the actor of what it records. */
 export const FOLLOW_UP_AUTOMATION = 'follow-up-automation';
@@ -144,45 +145,33 @@ interface Recipient {
  * Never two ticks at once in a process; run exactly one worker per deployment.
  */
 export class FollowUpAutomation {
-  private running: Promise<FollowUpTickReport> | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private stopping = false;
+  private readonly ticker: Ticker<FollowUpTickReport>;
 
-  constructor(private readonly deps: FollowUpAutomationDeps) {}
-
-  start(): void {
-    this.stopping = false;
-    const modes = this.deps.policies.map((policy) => `${policy.kind}${policy.enabled ? '' : ' (disabled)'}${policy.dryRun || this.deps.dryRun ? ' (dry run)' : ''}`);
-    this.deps.logger.log(`follow-ups: ${modes.join(', ')}; every ${this.deps.tickMs / 1000} s through ${this.deps.mailer.kind}`);
-    this.schedule(0);
+  constructor(private readonly deps: FollowUpAutomationDeps) {
+    this.ticker = new Ticker({
+      everyMs: deps.tickMs,
+      tick: () => this.tick(),
+      onFailure: (error) => deps.logger.error(`follow-up tick failed (retried next tick): ${messageOf(error)}`),
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  start(): void {
+    const modes = this.deps.policies.map((policy) => `${policy.kind}${policy.enabled ? '' : ' (disabled)'}${policy.dryRun || this.deps.dryRun ? ' (dry run)' : ''}`);
+    this.deps.logger.log(`follow-ups: ${modes.join(', ')}; every ${this.deps.tickMs / 1000} s through ${this.deps.mailer.kind}`);
+    this.ticker.start();
+  }
+
+  stop(): Promise<void> {
+    return this.ticker.stop();
   }
 
   /** One tick now, after any in progress. */
-  async runOnce(): Promise<FollowUpTickReport> {
-    while (this.running !== null) await this.running.catch(() => undefined);
-    const run = this.tick().finally(() => {
-      if (this.running === run) this.running = null;
-    });
-    this.running = run;
-    return run;
+  runOnce(): Promise<FollowUpTickReport> {
+    return this.ticker.runOnce();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopping) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.runOnce()
-        .catch((error: unknown) => this.deps.logger.error(`follow-up tick failed (retried next tick): ${messageOf(error)}`))
-        .finally(() => this.schedule(this.deps.tickMs));
-    }, delayMs);
-    this.timer.unref();
+  private get stopping(): boolean {
+    return this.ticker.stopping;
   }
 
   private async tick(): Promise<FollowUpTickReport> {
