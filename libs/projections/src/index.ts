@@ -179,6 +179,7 @@ export {
   FollowUpQueries,
   followUpQueueStates,
   stateOfStep,
+  queueItemOf,
   type FollowUpCount,
   type FollowUpFilter,
   type FollowUpPage,

@@ -1,7 +1,7 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { FastifyRequest } from 'fastify';
 import { InvalidInput, NotFound, type FollowUpHoldState, type FollowUpState } from '#domain';
-import { FollowUpQueries, stateOfStep, type FollowUpEntry, type FollowUpFilter, type FollowUpQueueItem, type FollowUpStepRecord } from '#projections';
+import { FollowUpQueries, queueItemOf, type FollowUpEntry, type FollowUpFilter, type FollowUpQueueItem, type FollowUpStepRecord } from '#projections';
 import type { Clock } from '#platform';
 import { Inject } from '@nestjs/common';
 import type { Viewer } from '#security';
@@ -87,24 +87,7 @@ const reminderOf = (state: Exclude<FollowUpState, { status: 'none' }>, number: n
     })),
   };
   const step = entry.steps.find((candidate) => candidate.step === number)!;
-  return toReminder({
-    id: `${entry.id}:${entry.cycle}:${step.step}`,
-    followUpId: entry.id,
-    kind: entry.kind,
-    thirdPartyId: entry.thirdPartyId,
-    documentId: entry.documentId,
-    ownerId: entry.ownerId,
-    cycle: entry.cycle,
-    step: step.step,
-    mode: step.mode,
-    dueAt: step.dueAt,
-    state: stateOfStep(entry, step, now),
-    messageId: step.messageId,
-    sentAt: null,
-    skipReason: null,
-    failures: step.failures,
-    changedAt: step.changedAt,
-  });
+  return toReminder(queueItemOf(entry, step, now));
 };
 
 const holdOf = (thirdPartyId: string, state: FollowUpHoldState, position: bigint | null): FollowUpHold => ({

@@ -167,7 +167,7 @@ export class FollowUpQueries {
     const items: FollowUpQueueItem[] = [];
     for (const entry of await this.all(where)) {
       for (const step of entry.steps) {
-        const item = itemOf(entry, step, now);
+        const item = queueItemOf(entry, step, now);
         if (states !== null && !states.has(item.state)) continue;
         if (filter.dueFrom != null && item.dueAt < filter.dueFrom) continue;
         if (filter.dueBefore != null && item.dueAt >= filter.dueBefore) continue;
@@ -189,7 +189,8 @@ export class FollowUpQueries {
   }
 }
 
-const itemOf = (entry: FollowUpEntry, step: FollowUpStepEntry, now: Date): FollowUpQueueItem => ({
+/** One step of a follow-up as the queue lists it. */
+export const queueItemOf = (entry: FollowUpEntry, step: FollowUpStepEntry, now: Date): FollowUpQueueItem => ({
   id: `${entry.id}:${entry.cycle}:${step.step}`,
   followUpId: entry.id,
   kind: entry.kind,
