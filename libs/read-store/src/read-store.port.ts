@@ -53,6 +53,19 @@ export interface CollectionDefinition {
   readonly name: string;
   /** Fields that can be filtered or sorted on; the adapter indexes them. */
   readonly indexes: readonly string[];
+  /**
+   * Declared fields read together by a hot query: equality on every field but
+   * the last, then a range or the sort on the last (e.g. a third party's
+   * timeline, newest first: ['thirdPartyId', 'sortKey']). One index serves the
+   * whole query instead of a filter on one index and a sort of what it found.
+   */
+  readonly compoundIndexes?: readonly (readonly string[])[];
+  /**
+   * Declared fields that hold lists, filtered with `contains`. MongoDB indexes
+   * their elements; SQLite cannot index list elements by expression, so it
+   * scans for them and does not pay for an index that would never be used.
+   */
+  readonly listFields?: readonly string[];
 }
 
 /** One write of a batch: a put, or a delete when `doc` is null. */

@@ -21,7 +21,7 @@ import type {
   Sort,
   StoredDoc,
 } from '../read-store.port.js';
-import { assertDeclared, checkDefinition, checkFindOptions, ID_FIELD, indexedFields } from '../shared/definition.js';
+import { assertDeclared, checkDefinition, checkFindOptions, compoundIndexes, ID_FIELD, indexedFields, schemaKey } from '../shared/definition.js';
 import { decodeCursor, encodeCursor, type SortValue } from '../shared/page-cursor.js';
 import { prefixUpperBound } from '../shared/prefix.js';
 
@@ -85,7 +85,7 @@ export class MongoReadStore implements ReadStore {
   async collection<T extends Doc>(definition: CollectionDefinition): Promise<Collection<T>> {
     checkDefinition(definition);
     const collection = this.db.collection<StoredRecord>(definition.name);
-    const key = JSON.stringify([definition.name, indexedFields(definition)]);
+    const key = schemaKey(definition);
     let ready = this.indexed.get(key);
     if (ready === undefined) {
       ready = createIndexes(collection, definition);
@@ -115,10 +115,12 @@ export class MongoReadStore implements ReadStore {
 async function createIndexes(collection: MongoCollection<StoredRecord>, definition: CollectionDefinition): Promise<void> {
   // (field, _id) serves both the filter and the keyset pagination's tie-break.
   // Creating an index that already exists is a no-op.
-  const fields = indexedFields(definition);
-  if (fields.length > 0) {
-    await collection.createIndexes(fields.map((field) => ({ key: { [docPath(field)]: 1, _id: 1 } })));
-  }
+  // List fields are indexed too: MongoDB indexes their elements (multikey).
+  const keys = [
+    ...indexedFields(definition).map((field) => ({ [docPath(field)]: 1, _id: 1 })),
+    ...compoundIndexes(definition).map((fields) => ({ ...Object.fromEntries(fields.map((field) => [docPath(field), 1])), _id: 1 })),
+  ];
+  if (keys.length > 0) await collection.createIndexes(keys.map((key) => ({ key })));
 }
 
 class MongoDocCollection<T extends Doc> implements Collection<T> {

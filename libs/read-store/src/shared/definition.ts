@@ -43,6 +43,38 @@ export function checkDefinition(definition: CollectionDefinition): void {
       );
     }
   }
+  const declared = (field: string) => field === ID_FIELD || indexes.includes(field);
+  for (const fields of definition.compoundIndexes ?? []) {
+    if (fields.length < 2 || new Set(fields).size !== fields.length || fields.includes(ID_FIELD)) {
+      throw new InvalidCollectionDefinition(
+        `collection ${name}: a compound index lists two or more distinct fields other than id, got ${JSON.stringify(fields)}`,
+      );
+    }
+    const undeclared = fields.find((field) => !declared(field));
+    if (undeclared !== undefined) {
+      throw new InvalidCollectionDefinition(`collection ${name}: compound index field "${undeclared}" is not in indexes`);
+    }
+  }
+  const undeclaredList = (definition.listFields ?? []).find((field) => field === ID_FIELD || !declared(field));
+  if (undeclaredList !== undefined) {
+    throw new InvalidCollectionDefinition(`collection ${name}: list field "${undeclaredList}" is not in indexes`);
+  }
+}
+
+/** The compound indexes, without repeats: what adapters create besides one index per field. */
+export function compoundIndexes(definition: CollectionDefinition): (readonly string[])[] {
+  const seen = new Set<string>();
+  return (definition.compoundIndexes ?? []).filter((fields) => {
+    const key = fields.join('\u0000');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** What the adapter must have created for this definition: the cache key of an opened collection. */
+export function schemaKey(definition: CollectionDefinition): string {
+  return JSON.stringify([definition.name, indexedFields(definition), compoundIndexes(definition), definition.listFields ?? []]);
 }
 
 /** Indexed fields other than the id, without repeats, in declaration order. */

@@ -20,28 +20,114 @@ readStoreContract('SQLite', async () => {
 });
 
 describe('SqliteReadStore file', () => {
-  it('is in WAL mode with one (field, id) index per declared field', async () => {
+  const indexesOf = (db: Database.Database, table: string) =>
+    db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name")
+      .all(table) as { name: string; sql: string }[];
+
+  const withFile = async (body: (file: string) => Promise<void>) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'suivi-'));
-    const file = path.join(dir, 'read.db');
     try {
+      await body(path.join(dir, 'read.db'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('is in WAL mode with one (field, id, type) index per declared field, one per compound index, none for lists', async () => {
+    await withFile(async (file) => {
       const store = SqliteReadStore.open({ file });
-      await store.collection({ name: 'indexed', indexes: ['name', 'owner.city', 'id'] });
-      await store.collection({ name: 'indexed', indexes: ['name', 'owner.city', 'id'] });
+      const definition = {
+        name: 'indexed',
+        indexes: ['name', 'owner.city', 'id', 'tags'],
+        compoundIndexes: [['owner.city', 'name']],
+        listFields: ['tags'],
+      };
+      await store.collection(definition);
+      await store.collection(definition);
       await store.close();
       const db = new Database(file, { readonly: true });
       try {
         expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-        const indexes = db
-          .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'indexed' AND sql IS NOT NULL ORDER BY name")
-          .all() as { name: string; sql: string }[];
-        expect(indexes.map((index) => index.name)).toEqual(['indexed:name', 'indexed:owner.city']);
-        expect(indexes[1]?.sql).toContain(`json_extract(doc, '$.owner.city'), id`);
+        const indexes = indexesOf(db, 'indexed');
+        // owner.city leads the compound index, which serves it alone too.
+        expect(indexes.map((index) => index.name)).toEqual(['indexed:name:typed', 'indexed:owner.city+name']);
+        expect(indexes[0]?.sql).toContain(`json_extract(doc, '$.name'), id, json_type(doc, '$.name')`);
+        expect(indexes[1]?.sql).toContain(
+          `json_extract(doc, '$.owner.city'), json_extract(doc, '$.name'), id, json_type(doc, '$.owner.city'), json_type(doc, '$.name')`,
+        );
       } finally {
         db.close();
       }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
+  });
+
+  it('drops the indexes of an earlier layout, or of a field no longer declared, when the collection opens', async () => {
+    await withFile(async (file) => {
+      const before = SqliteReadStore.open({ file });
+      await before.collection({ name: 'upgraded', indexes: ['name', 'city'] });
+      await before.close();
+      const older = new Database(file);
+      older.exec(`CREATE INDEX "upgraded:name" ON "upgraded" (json_extract(doc, '$.name'), id) WHERE doc IS NOT NULL`);
+      older.close();
+
+      const after = SqliteReadStore.open({ file });
+      const collection = await after.collection<{ id: string; name: string }>({ name: 'upgraded', indexes: ['name'] });
+      await collection.put({ id: 'a', name: 'Ada' }, 1n);
+      await after.close();
+      const db = new Database(file, { readonly: true });
+      try {
+        expect(indexesOf(db, 'upgraded').map((index) => index.name)).toEqual(['upgraded:name:typed']);
+      } finally {
+        db.close();
+      }
+    });
+  });
+
+  it('pages one key of a compound index in sort order and counts it from the index alone', async () => {
+    await withFile(async (file) => {
+      const store = SqliteReadStore.open({ file });
+      const entries = await store.collection<{ id: string; owner: string; at: string; body: string }>({
+        name: 'entries',
+        indexes: ['owner', 'at'],
+        compoundIndexes: [['owner', 'at']],
+      });
+      await entries.writeMany(
+        Array.from({ length: 300 }, (_, i) => ({
+          id: `e-${String(i).padStart(3, '0')}`,
+          doc: { id: `e-${String(i).padStart(3, '0')}`, owner: `o-${i % 3}`, at: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z`, body: 'x' },
+          position: BigInt(i + 1),
+        })),
+      );
+      const first = await entries.find({ where: [{ field: 'owner', op: 'eq', value: 'o-1' }], sort: { field: 'at', direction: 'desc' }, first: 7 });
+      const second = await entries.find({
+        where: [{ field: 'owner', op: 'eq', value: 'o-1' }],
+        sort: { field: 'at', direction: 'desc' },
+        first: 7,
+        after: first.endCursor,
+      });
+      const seen = [...first.items, ...second.items].map((item) => item.doc);
+      expect(seen.every((doc) => doc.owner === 'o-1')).toBe(true);
+      const keys = seen.map((doc) => `${doc.at}|${doc.id}`);
+      expect(keys).toEqual([...keys].sort().reverse());
+      expect(await entries.count([{ field: 'owner', op: 'eq', value: 'o-1' }])).toBe(100);
+      await store.close();
+
+      // The plans the adapter's own SQL gets: a search of the compound index (no sort
+      // of the matches), and a count that never reads a document.
+      const db = new Database(file, { readonly: true });
+      try {
+        const plan = (sql: string, ...params: unknown[]) =>
+          (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join(' | ');
+        const owner = `(json_type(doc, '$.owner') = 'text' AND json_extract(doc, '$.owner') = ?)`;
+        expect(
+          plan(`SELECT id, doc FROM "entries" WHERE doc IS NOT NULL AND ${owner} ORDER BY json_extract(doc, '$.at') DESC, id DESC LIMIT 8`, 'o-1'),
+        ).toBe('SEARCH entries USING INDEX entries:owner+at (<expr>=?)');
+        expect(plan(`SELECT count(*) AS n FROM "entries" WHERE doc IS NOT NULL AND ${owner}`, 'o-1')).toMatch(/USING (COVERING )?INDEX entries:owner/);
+      } finally {
+        db.close();
+      }
+    });
   });
 });
 

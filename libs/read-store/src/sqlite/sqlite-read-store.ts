@@ -16,7 +16,7 @@ import type {
   Sort,
   StoredDoc,
 } from '../read-store.port.js';
-import { checkDefinition, checkFindOptions, assertDeclared, ID_FIELD, indexedFields } from '../shared/definition.js';
+import { checkDefinition, checkFindOptions, assertDeclared, compoundIndexes, ID_FIELD, indexedFields, schemaKey } from '../shared/definition.js';
 import { decodeCursor, encodeCursor, type CursorPosition, type SortValue } from '../shared/page-cursor.js';
 import { prefixUpperBound } from '../shared/prefix.js';
 
@@ -82,7 +82,7 @@ export class SqliteReadStore implements ReadStore {
 
   async collection<T extends Doc>(definition: CollectionDefinition): Promise<Collection<T>> {
     checkDefinition(definition);
-    const key = JSON.stringify([definition.name, indexedFields(definition)]);
+    const key = schemaKey(definition);
     if (!this.prepared.has(key)) {
       this.createSchema(definition);
       this.prepared.add(key);
@@ -128,22 +128,41 @@ export class SqliteReadStore implements ReadStore {
 
   private createSchema(definition: CollectionDefinition): void {
     const table = quote(definition.name);
-    const statements = [
-      `CREATE TABLE IF NOT EXISTS ${table} (
+    const lists = new Set(definition.listFields ?? []);
+    // (field, id) matches ORDER BY field, id, so keyset pages are index range scans;
+    // the JSON type rides along at the end so that the type test of a filter is
+    // answered from the index too (a count then never reads a document).
+    // Partial: tombstones are never read through an index.
+    const wanted = new Map<string, string>();
+    // A compound index serves equality and counts on its leading field as well.
+    const leading = new Set(compoundIndexes(definition).map((fields) => fields[0]!));
+    for (const field of indexedFields(definition)) {
+      if (lists.has(field) || leading.has(field)) continue;
+      wanted.set(`${definition.name}:${field}:typed`, `${jsonValue(field)}, id, ${jsonType(field)}`);
+    }
+    for (const fields of compoundIndexes(definition)) {
+      wanted.set(
+        `${definition.name}:${fields.join('+')}`,
+        [...fields.map(jsonValue), 'id', ...fields.map(jsonType)].join(', '),
+      );
+    }
+    this.db.transaction(() => {
+      this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
         id       TEXT PRIMARY KEY NOT NULL,
         doc      TEXT,
         position INTEGER NOT NULL
-      )`,
-      // (field, id) matches ORDER BY field, id, so keyset pages are index range scans.
-      // Partial: tombstones are never read through an index.
-      ...indexedFields(definition).map(
-        (field) =>
-          `CREATE INDEX IF NOT EXISTS ${quote(`${definition.name}:${field}`)}
-           ON ${table} (${jsonValue(field)}, id) WHERE doc IS NOT NULL`,
-      ),
-    ];
-    this.db.transaction(() => {
-      for (const sql of statements) this.db.exec(sql);
+      )`);
+      // Every index costs each write; one the definition no longer asks for (an
+      // earlier layout, a field dropped) is removed rather than kept up to date.
+      const existing = this.db
+        .prepare<[string], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`)
+        .all(definition.name);
+      for (const { name } of existing) {
+        if (!wanted.has(name)) this.db.exec(`DROP INDEX ${quote(name)}`);
+      }
+      for (const [name, columns] of wanted) {
+        this.db.exec(`CREATE INDEX IF NOT EXISTS ${quote(name)} ON ${table} (${columns}) WHERE doc IS NOT NULL`);
+      }
     })();
   }
 }
@@ -326,10 +345,12 @@ interface Operand {
   readonly type: string;
 }
 
+function jsonType(field: string): string {
+  return `json_type(doc, '$.${field}')`;
+}
+
 function fieldOperand(field: string): Operand {
-  return field === ID_FIELD
-    ? { value: 'id', type: `'text'` }
-    : { value: jsonValue(field), type: `json_type(doc, '$.${field}')` };
+  return field === ID_FIELD ? { value: 'id', type: `'text'` } : { value: jsonValue(field), type: jsonType(field) };
 }
 
 const ELEMENT: Operand = { value: 'e.value', type: 'e.type' };

@@ -510,6 +510,35 @@ export function readStoreContract(name: string, open: () => Promise<OpenedReadSt
           InvalidCollectionDefinition,
         );
       });
+
+      it('refuses compound indexes and list fields over fields it does not index', async () => {
+        const base = { name: uniqueName('compound'), indexes: ['owner', 'at', 'tags'] };
+        for (const compoundIndexes of [[['owner']], [['owner', 'owner']], [['owner', 'nope']], [['id', 'owner']]]) {
+          await expect(store().collection({ ...base, compoundIndexes })).rejects.toThrow(InvalidCollectionDefinition);
+        }
+        await expect(store().collection({ ...base, listFields: ['nope'] })).rejects.toThrow(InvalidCollectionDefinition);
+      });
+
+      it('answers the same through a compound index and a list field as through single indexes', async () => {
+        type Entry = { id: string; owner: string; at: number; tags: string[] };
+        const entries = await store().collection<Entry>({
+          name: uniqueName('compound'),
+          indexes: ['owner', 'at', 'tags'],
+          compoundIndexes: [['owner', 'at']],
+          listFields: ['tags'],
+        });
+        await entries.writeMany(
+          Array.from({ length: 30 }, (_, i) => ({
+            id: `e${String(i).padStart(2, '0')}`,
+            doc: { id: `e${String(i).padStart(2, '0')}`, owner: i % 2 === 0 ? 'even' : 'odd', at: i % 5, tags: i % 3 === 0 ? ['third'] : [] },
+            position: BigInt(i + 1),
+          })),
+        );
+        const page = await entries.find({ where: [{ field: 'owner', op: 'eq', value: 'even' }, { field: 'at', op: 'gte', value: 3 }], sort: { field: 'at', direction: 'desc' }, first: 100 });
+        expect(page.items.map((item) => item.doc.id)).toEqual(['e24', 'e14', 'e04', 'e28', 'e18', 'e08']);
+        await expect(entries.count([{ field: 'owner', op: 'eq', value: 'odd' }])).resolves.toBe(15);
+        await expect(entries.count([{ field: 'tags', op: 'contains', value: 'third' }])).resolves.toBe(10);
+      });
     });
 
     describe('checkpoints', () => {
