@@ -158,12 +158,75 @@ describe('SqliteEventStore', () => {
     expect(await store.headPosition()).toBe(1n);
   });
 
+  describe('group commit', () => {
+    it('commits concurrent appends together, each checked against its own expected revision', async () => {
+      const store = open();
+      const taken = streamName('taken');
+      await store.append(taken, [event('Created')], 'no_stream');
+      const streams = Array.from({ length: 20 }, (_, i) => streamName(`group${i}`));
+      const shared = streamName('shared');
+      const duplicate = event('Once');
+      const outcomes = await Promise.allSettled([
+        ...streams.map((stream) => store.append(stream, [event('A'), event('B')], 'no_stream')),
+        store.append(taken, [event('Lost')], 'no_stream'),
+        store.append(shared, [event('First')], 'no_stream'),
+        store.append(shared, [event('Second')], 0n),
+        store.append(streamName('dup1'), [duplicate], 'any'),
+        store.append(streamName('dup2'), [duplicate], 'any'),
+      ]);
+      const failures = outcomes.flatMap((outcome, index) => (outcome.status === 'rejected' ? [[index, (outcome.reason as Error).name]] : []));
+      expect(failures).toEqual([
+        [20, 'WrongExpectedRevision'],
+        [24, 'DuplicateEventId'],
+      ]);
+      expect((await store.readStream(taken)).map((stored) => stored.type)).toEqual(['Created']);
+      expect((await store.readStream(shared)).map((stored) => [stored.type, stored.revision])).toEqual([
+        ['First', 0n],
+        ['Second', 1n],
+      ]);
+      // Gap-free and in the order the appends were made.
+      const all = await store.readAll({ after: null, maxCount: 1000 });
+      expect(all.events.map((stored) => stored.position)).toEqual(all.events.map((_, index) => BigInt(index + 1)));
+      expect(all.events.slice(1, 41).map((stored) => stored.streamName)).toEqual(streams.flatMap((stream) => [stream, stream]));
+    });
+
+    it('writes a group with fewer pages than the same appends one by one', async () => {
+      const walFrames = async (groupCommit: boolean): Promise<number> => {
+        const own = path.join(dir, `frames-${groupCommit}.sqlite`);
+        const store = SqliteEventStore.open({ file: own, groupCommit });
+        stores.push(store);
+        await store.append(streamName('warm'), [event('Warm')], 'any');
+        const before = walSize(own);
+        await Promise.all(Array.from({ length: 100 }, (_, i) => store.append(streamName(`frames${i}`), [event('A')], 'no_stream')));
+        return walSize(own) - before;
+      };
+      const grouped = await walFrames(true);
+      const separate = await walFrames(false);
+      expect(grouped * 5).toBeLessThan(separate);
+    });
+
+    it('writes the appends it accepted before closing', async () => {
+      const store = open();
+      const stream = streamName('closing');
+      const appended = store.append(stream, [event('Last')], 'no_stream');
+      await store.close();
+      await expect(appended).resolves.toMatchObject({ nextRevision: 0n });
+      const reopened = open();
+      expect((await reopened.readStream(stream)).map((stored) => stored.type)).toEqual(['Last']);
+    });
+  });
+
   it('refuses to work once closed', async () => {
     const store = open();
     await store.close();
     await expect(store.append(streamName('closed'), [event('A')], 'any')).rejects.toThrow(/closed/);
   });
 });
+
+/** Bytes in the store's write-ahead log: what its commits wrote since the last checkpoint. */
+function walSize(file: string): number {
+  return fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0;
+}
 
 function canWrite(file: string): boolean {
   try {

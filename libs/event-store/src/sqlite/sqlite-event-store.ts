@@ -33,17 +33,36 @@ export interface SqliteEventStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Open without write access (a reporting replica, or a volume mounted read-only). */
   readonly readonly?: boolean;
+  /**
+   * Group commit (default true): appends that arrive while the event loop is
+   * busy are committed together, one transaction and one sync for all of
+   * them, each still checked against its own expected revision.
+   */
+  readonly groupCommit?: boolean;
 }
 
+interface PendingAppend {
+  readonly streamName: string;
+  readonly events: readonly NewEvent[];
+  readonly expected: ExpectedRevision;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Read as plain numbers, converted once here: a log never reaches 2^53 events,
+ * and letting the driver make a BigInt of every integer column of every row
+ * was a fifth of the time of reading the log back.
+ */
 interface EventRow {
-  global_position: bigint;
+  global_position: number;
   event_id: string;
   stream_name: string;
-  stream_revision: bigint;
+  stream_revision: number;
   type: string;
   data: string;
   metadata: string;
-  recorded_at: bigint;
+  recorded_at: number;
 }
 
 interface StreamRow {
@@ -79,6 +98,19 @@ const EVENT_COLUMNS =
 const MAX_REVISION = 9223372036854775807n;
 
 /**
+ * Pages the subscriptions read lately. Every projection follows the log with a
+ * subscription of its own, and they advance together (one process, one event
+ * loop), so one read and one parse of a page serves them all.
+ */
+const SHARED_PAGES = 32;
+
+interface SharedPage {
+  /** The page holds every event after this position up to its last one. */
+  readonly after: bigint;
+  readonly events: readonly StoredEvent[];
+}
+
+/**
  * The embedded EventStore: one SQLite file in WAL mode. Every append is one
  * BEGIN IMMEDIATE transaction, so positions are handed out under the write lock
  * and become visible all at once on commit: a reader can never see position n+1
@@ -86,8 +118,11 @@ const MAX_REVISION = 9223372036854775807n;
  */
 export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<SqliteAllSubscription>();
+  private readonly sharedPages: SharedPage[] = [];
   private appendWaiters = new Set<() => void>();
   private closed = false;
+  private pendingAppends: PendingAppend[] = [];
+  private readonly groupTx: (pending: readonly PendingAppend[]) => (AppendResult | { readonly failed: unknown })[];
 
   private readonly selectStream: Database.Statement<[string], StreamRow>;
   private readonly insertEvent: Database.Statement<[string, string, bigint, string, string, string, number]>;
@@ -106,8 +141,10 @@ export class SqliteEventStore implements EventStore {
     private readonly file: string,
     private readonly pollIntervalMs: number,
     private readonly busyTimeoutMs: number,
+    private readonly groupCommit: boolean,
   ) {
     const prepare = <P extends unknown[], R = unknown>(sql: string) => db.prepare<P, R>(sql).safeIntegers(true);
+    const prepareRows = <P extends unknown[]>(sql: string) => db.prepare<P, EventRow>(sql).safeIntegers(false);
     this.selectStream = prepare('SELECT revision, deleted FROM streams WHERE stream_name = ?');
     this.insertEvent = prepare(
       `INSERT INTO events (event_id, stream_name, stream_revision, type, data, metadata, recorded_at)
@@ -122,15 +159,15 @@ export class SqliteEventStore implements EventStore {
        ON CONFLICT (stream_name) DO UPDATE SET deleted = 1`,
     );
     this.selectEventId = prepare('SELECT count(*) AS n FROM events WHERE event_id = ?');
-    this.readForwards = prepare(
+    this.readForwards = prepareRows(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND stream_revision >= ?
        ORDER BY stream_revision ASC LIMIT ?`,
     );
-    this.readBackwards = prepare(
+    this.readBackwards = prepareRows(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND stream_revision <= ?
        ORDER BY stream_revision DESC LIMIT ?`,
     );
-    this.readAfter = prepare(
+    this.readAfter = prepareRows(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position ASC LIMIT ?`,
     );
     this.selectHead = prepare('SELECT max(global_position) AS head FROM events');
@@ -157,6 +194,19 @@ export class SqliteEventStore implements EventStore {
       this.upsertStream.run(streamName, revision);
       return { nextRevision: revision, position };
     }).immediate;
+
+    // Each append of a group in a savepoint of its own (a nested transaction):
+    // one that fails, on its expected revision or a duplicate event id, is
+    // undone alone and the others commit.
+    this.groupTx = db.transaction((pending: readonly PendingAppend[]) =>
+      pending.map((append) => {
+        try {
+          return this.appendTx(append.streamName, append.events, append.expected);
+        } catch (error) {
+          return { failed: error };
+        }
+      }),
+    ).immediate;
 
     this.deleteTx = db.transaction((streamName: string, expected: ExpectedRevision) => {
       const current = this.currentRevision(streamName);
@@ -198,7 +248,7 @@ export class SqliteEventStore implements EventStore {
           .all();
         if (tables.length < 2) db.exec(SCHEMA);
       }
-      return new SqliteEventStore(db, file, options.pollIntervalMs ?? 50, busyTimeoutMs);
+      return new SqliteEventStore(db, file, options.pollIntervalMs ?? 50, busyTimeoutMs, options.groupCommit ?? true);
     } catch (error) {
       db.close();
       throw unavailable(error, file, busyTimeoutMs) ?? error;
@@ -212,14 +262,52 @@ export class SqliteEventStore implements EventStore {
   async append(streamName: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     this.assertOpen();
     if (events.length === 0) throw new NothingToAppend(streamName);
-    let result: AppendResult;
-    try {
-      result = this.appendTx(streamName, events, expected);
-    } catch (error) {
-      throw this.translateWriteError(error, events);
+    if (!this.groupCommit) {
+      let result: AppendResult;
+      try {
+        result = this.appendTx(streamName, events, expected);
+      } catch (error) {
+        throw this.translateWriteError(error, events);
+      }
+      this.notifyAppended();
+      return result;
     }
-    this.notifyAppended();
-    return result;
+    return new Promise<AppendResult>((resolve, reject) => {
+      // The first append of a group waits one turn of the event loop, in which the
+      // requests already received add theirs; a lone writer pays only that turn.
+      if (this.pendingAppends.length === 0) setImmediate(() => this.commitPending());
+      this.pendingAppends.push({ streamName, events, expected, resolve, reject });
+    });
+  }
+
+  /** Commits the appends gathered since the last group, then answers each. */
+  private commitPending(): void {
+    const pending = this.pendingAppends;
+    this.pendingAppends = [];
+    if (pending.length === 0) return;
+    if (this.closed) {
+      for (const append of pending) append.reject(new EventStoreUnavailable(`event store ${this.file} is closed; nothing was written`));
+      return;
+    }
+    let outcomes: (AppendResult | { readonly failed: unknown })[];
+    try {
+      outcomes = this.groupTx(pending);
+    } catch (error) {
+      // The commit itself failed (disk full, locked too long): none of them was written.
+      for (const append of pending) append.reject(this.translateWriteError(error, append.events));
+      return;
+    }
+    let appended = false;
+    pending.forEach((append, index) => {
+      const outcome = outcomes[index]!;
+      if ('failed' in outcome) {
+        append.reject(this.translateWriteError(outcome.failed, append.events));
+      } else {
+        appended = true;
+        append.resolve(outcome);
+      }
+    });
+    if (appended) this.notifyAppended();
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
@@ -261,6 +349,8 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Appends already accepted are written, not dropped.
+    this.commitPending();
     this.closed = true;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     this.db.close();
@@ -282,6 +372,31 @@ export class SqliteEventStore implements EventStore {
     const isEnd = rows.length <= maxCount;
     const events = (isEnd ? rows : rows.slice(0, maxCount)).map(toStoredEvent);
     return { events, lastPosition: events.length > 0 ? events[events.length - 1]!.position : after, isEnd };
+  }
+
+  /**
+   * @internal The subscriptions' page read: the events after `after`, from a
+   * page another subscription read lately when one covers that position, else
+   * from the file. May answer fewer than `maxCount` events short of the head (a
+   * subscription reads again); empty only at the head. Events are immutable
+   * once stored (erasure destroys keys, never rows), so a page never goes stale.
+   */
+  readSharedPage(after: bigint | null, maxCount: number): readonly StoredEvent[] {
+    const from = after ?? 0n;
+    for (const page of this.sharedPages) {
+      const last = page.events[page.events.length - 1]!;
+      if (page.after <= from && from < last.position) {
+        let index = 0;
+        while (page.events[index]!.position <= from) index += 1;
+        return index === 0 && page.events.length <= maxCount ? page.events : page.events.slice(index, index + maxCount);
+      }
+    }
+    const { events } = this.readAllNow(after, maxCount);
+    if (events.length > 0) {
+      this.sharedPages.push({ after: from, events });
+      if (this.sharedPages.length > SHARED_PAGES) this.sharedPages.shift();
+    }
+    return events;
   }
 
   /** @internal Calls `listener` once, on the next append through this instance; the returned function drops it. */
@@ -356,9 +471,9 @@ function toStoredEvent(row: EventRow): StoredEvent {
     data: JSON.parse(row.data) as unknown,
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     streamName: row.stream_name,
-    revision: row.stream_revision,
-    position: row.global_position,
-    recordedAt: new Date(Number(row.recorded_at)),
+    revision: BigInt(row.stream_revision),
+    position: BigInt(row.global_position),
+    recordedAt: new Date(row.recorded_at),
   };
 }
 
@@ -410,7 +525,7 @@ function unavailable(error: unknown, file: string, busyTimeoutMs: number): Event
  * other connections). next() calls are chained, so deliveries never overlap.
  */
 class SqliteAllSubscription extends SerialSubscription {
-  private page: StoredEvent[] = [];
+  private page: readonly StoredEvent[] = [];
   private index = 0;
   private closed = false;
   private wakeUp: (() => void) | null = null;
@@ -448,9 +563,9 @@ class SqliteAllSubscription extends SerialSubscription {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (this.closed || this.store.isClosed) break;
       }
-      const next = this.store.readAllNow(this.cursor, this.batchSize);
-      if (next.events.length > 0) {
-        this.page = next.events;
+      const next = this.store.readSharedPage(this.cursor, this.batchSize);
+      if (next.length > 0) {
+        this.page = next;
         this.index = 0;
         continue;
       }
