@@ -23,12 +23,18 @@ export interface ProjectionRunnerOptions {
   readonly logger?: ProjectionLogger;
   /** Stamps `parkedAt`. */
   readonly clock?: { now(): Date };
-  /** Events per flush (default 500). */
+  /** Events per flush while following the head of the log, and per page read (default 500). */
   readonly batchSize?: number;
   /** Flush when the subscription has had nothing for this long (default 20 ms). */
   readonly idleFlushMs?: number;
-  /** Flush a batch at the latest this long after its first event, even under a steady trickle (default 250 ms). */
+  /** Flush a batch at the latest this long after its first event, even under a steady trickle (default 25 ms). */
   readonly maxBatchDelayMs?: number;
+  /**
+   * Catching up: while the events applied were recorded more than `afterMs` ago
+   * (default 1,000 ms), a batch grows to `batchSize` events (default 10,000) or
+   * `maxDelayMs` (default 1,000 ms) before it is flushed.
+   */
+  readonly catchUp?: { readonly afterMs?: number; readonly batchSize?: number; readonly maxDelayMs?: number };
   /** Attempts at an event whose evolve throws before it is parked (default 3). */
   readonly maxAttempts?: number;
   /** Backoff of a loop after an infrastructure failure (default 200 ms doubling to 30 s). */
@@ -172,6 +178,9 @@ const IDLE = Symbol('idle');
 const STOPPED = Symbol('stopped');
 const APPLIED: Applied = { ok: true };
 
+/** Decoded events kept for the other projections' loops: several pages of the log. */
+const DECODED_EVENTS = 4_096;
+
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 const messageOf = (error: unknown): string => asError(error).message;
 
@@ -197,6 +206,9 @@ export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly idleFlushMs: number;
   private readonly maxBatchDelayMs: number;
+  private readonly catchUpAfterMs: number;
+  private readonly catchUpBatchSize: number;
+  private readonly catchUpDelayMs: number;
   private readonly maxAttempts: number;
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
@@ -204,6 +216,12 @@ export class ProjectionRunner {
   private readonly fanOutPageSize: number;
   private readonly keys: { evict(subjectId: string): void } | null;
   private readonly slots = new Map<string, Slot>();
+  /**
+   * Events decoded lately, by position: every projection's loop reads the same
+   * events at about the same time, and decoding (decryption, upcasting) is done
+   * once for all of them. Envelopes are never modified (evolve is pure).
+   */
+  private readonly decodedEvents = new Map<bigint, EventEnvelope>();
   private readonly waiters = new Set<Waiter>();
   private parked: Collection<ParkedEvent> | null = null;
   private readying: Promise<void> | null = null;
@@ -217,7 +235,10 @@ export class ProjectionRunner {
     this.clock = options.clock ?? { now: () => new Date() };
     this.batchSize = positiveInteger('batchSize', options.batchSize ?? 500);
     this.idleFlushMs = positiveInteger('idleFlushMs', options.idleFlushMs ?? 20);
-    this.maxBatchDelayMs = positiveInteger('maxBatchDelayMs', options.maxBatchDelayMs ?? 250);
+    this.maxBatchDelayMs = positiveInteger('maxBatchDelayMs', options.maxBatchDelayMs ?? 25);
+    this.catchUpAfterMs = positiveInteger('catchUp.afterMs', options.catchUp?.afterMs ?? 1_000);
+    this.catchUpBatchSize = positiveInteger('catchUp.batchSize', options.catchUp?.batchSize ?? 10_000);
+    this.catchUpDelayMs = positiveInteger('catchUp.maxDelayMs', options.catchUp?.maxDelayMs ?? 1_000);
     this.maxAttempts = positiveInteger('maxAttempts', options.maxAttempts ?? 3);
     this.initialDelayMs = positiveInteger('retry.initialDelayMs', options.retry?.initialDelayMs ?? 200);
     this.maxDelayMs = positiveInteger('retry.maxDelayMs', options.retry?.maxDelayMs ?? 30_000);
@@ -537,7 +558,7 @@ export class ProjectionRunner {
           // The erased documents are written and the read store drops the old versions it keeps,
           // before the checkpoint: a reader waiting for the erasure finds it done, in the files too.
           await this.flushLive(slot, batch, () => this.compact(slot));
-        } else if (batch.events >= this.batchSize || batch.ageMs(performance.now()) >= this.maxBatchDelayMs) {
+        } else if (this.isDue(batch, next.value)) {
           await this.flushLive(slot, batch);
         }
       }
@@ -552,6 +573,21 @@ export class ProjectionRunner {
         this.logger.warn(`projection ${name}: closing the subscription failed: ${messageOf(error)}`);
       });
     }
+  }
+
+  /**
+   * Whether to write the batch now. At the head of the log, soon: a reader waits
+   * for what was just written. Behind it, seldom: every flush is a transaction
+   * whose cost is in the index pages it rewrites, and large batches rewrite each
+   * page once for many events. How far behind is read from the event's
+   * recordedAt, the same way on every adapter (no round trip to ask for the head).
+   */
+  private isDue(batch: ProjectionBatch<Doc>, last: StoredEvent): boolean {
+    const now = performance.now();
+    const behind = Date.now() - last.recordedAt.getTime() > this.catchUpAfterMs;
+    return behind
+      ? batch.events >= this.catchUpBatchSize || batch.ageMs(now) >= this.catchUpDelayMs
+      : batch.events >= this.batchSize || batch.ageMs(now) >= this.maxBatchDelayMs;
   }
 
   private async flushLive(slot: Slot, batch: ProjectionBatch<Doc>, beforeCheckpoint?: () => Promise<void>): Promise<void> {
@@ -580,7 +616,11 @@ export class ProjectionRunner {
    */
   private async apply(slot: Slot, batch: ProjectionBatch<Doc>, stored: StoredEvent): Promise<void> {
     // Before decoding anything after it: the keys the erasure destroys must not be read from a stale cache.
-    if (this.keys !== null && isErasureEvent(stored.type)) for (const subject of subjectsForgottenBy(stored)) this.keys.evict(subject);
+    if (isErasureEvent(stored.type)) {
+      for (const subject of subjectsForgottenBy(stored)) this.keys?.evict(subject);
+      // Nor from events decoded while the keys still existed.
+      this.decodedEvents.clear();
+    }
     if (slot.projection.canHandle(stored.type)) {
       if (isErasureEvent(stored.type)) slot.erased = true;
       let attempts = 1;
@@ -596,13 +636,22 @@ export class ProjectionRunner {
 
   private async applyOnce(slot: Slot, batch: ProjectionBatch<Doc>, stored: StoredEvent): Promise<Applied> {
     const { projection } = slot;
-    // Outside the try: a key store that cannot answer is the stores' failure, retried by the loop, not poison.
-    const keys = await this.codec.prepareDecode([stored]);
-    let envelope;
+    let envelope = this.decodedEvents.get(stored.position);
+    if (envelope?.eventId !== stored.eventId) {
+      // Outside the try: a key store that cannot answer is the stores' failure, retried by the loop, not poison.
+      const keys = await this.codec.prepareDecode([stored]);
+      try {
+        envelope = this.codec.decode(stored, keys);
+      } catch (error) {
+        if (error instanceof UnknownSchemaVersion) throw error;
+        return { ok: false, error };
+      }
+      this.decodedEvents.set(stored.position, envelope);
+      if (this.decodedEvents.size > DECODED_EVENTS) this.decodedEvents.delete(this.decodedEvents.keys().next().value!);
+    }
     let id: string | null;
     let fanOut: readonly Filter[] | null;
     try {
-      envelope = this.codec.decode(stored, keys);
       id = projection.documentId(envelope);
       fanOut = projection.chain ? null : (projection.fanOut?.(envelope) ?? null);
     } catch (error) {
