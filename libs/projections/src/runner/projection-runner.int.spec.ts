@@ -38,10 +38,28 @@ const newRunner = (options: Partial<ProjectionRunnerOptions> = {}): ProjectionRu
     projections: [directoryProjection],
     logger,
     clock: fixedClock,
+    // These tests count on batchSize: never in catch-up mode unless a test asks for it.
+    catchUp: { afterMs: 3_600_000 },
     ...options,
   });
   runners.push(runner);
   return runner;
+};
+
+/** The read store, counting the checkpoints saved: one per flush. */
+const countingCheckpoints = () => {
+  let saves = 0;
+  const { readStore } = stores;
+  const checkpoints = {
+    get: (consumer: string) => readStore.checkpoints.get(consumer),
+    reset: (consumer: string) => readStore.checkpoints.reset(consumer),
+    save: (consumer: string, position: bigint) => {
+      saves += 1;
+      return readStore.checkpoints.save(consumer, position);
+    },
+  };
+  const counting: typeof readStore = Object.assign(Object.create(readStore) as typeof readStore, { checkpoints });
+  return { readStore: counting, saves: () => saves };
 };
 
 const directoryOf = (readStore = stores.readStore): Promise<Collection<DirectoryEntry>> =>
@@ -114,6 +132,33 @@ describe('ProjectionRunner against SQLite stores', () => {
 
     await runner.stop();
     expect(runner.status()[0]?.state).toBe('stopped');
+  });
+
+  it('writes in large batches while behind the head of the log, and within maxBatchDelayMs at the head', async () => {
+    const head = await registerMany(1, 300);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    // Events recorded more than catchUp.afterMs ago: one batch for all of them.
+    const behind = countingCheckpoints();
+    const catchingUp = newRunner({ readStore: behind.readStore, batchSize: 10, catchUp: { afterMs: 5, batchSize: 1_000, maxDelayMs: 60_000 } });
+    await catchingUp.start();
+    await catchingUp.waitFor(head);
+    expect(behind.saves()).toBe(1);
+
+    // At the head: a batch per batchSize events, or sooner.
+    const live = countingCheckpoints();
+    const following = newRunner({
+      readStore: live.readStore,
+      batchSize: 10,
+      maxBatchDelayMs: 5,
+      catchUp: { afterMs: 1_000, batchSize: 1_000, maxDelayMs: 60_000 },
+    });
+    await following.rebuild('directory.v2');
+    const before = live.saves();
+    await following.start();
+    const next = await registerMany(301, 340);
+    await following.waitFor(next);
+    expect(live.saves() - before).toBeGreaterThanOrEqual(4);
   });
 
   it('resumes after a stop and a lost checkpoint, ending exactly where a fresh rebuild ends', async () => {
