@@ -783,9 +783,11 @@ export class ProjectionRunner {
       parkedAt: this.clock.now().toISOString(),
     };
     await this.parkedCollection().put(record, await this.nextParkSequence());
+    // The correlation id leads from this line to the request and the command that caused the event.
+    const correlation = stored.metadata['correlationId'];
     this.logger.error(
       `projection ${name}: parked ${stored.type} ${stored.eventId} at position ${stored.position} ` +
-        `after ${attempts} attempts: ${record.error}`,
+        `after ${attempts} attempts${typeof correlation === 'string' ? ` (correlation ${correlation})` : ''}: ${record.error}`,
     );
   }
 
