@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { domainSchemaVersions, domainUpcasters, streams, thirdPartyDecider, type ThirdPartyRegistered } from '#domain';
-import { EventCodec, handleCommand, type EventEnvelope } from '#event-store';
+import path from 'node:path';
+import { EventCodec, handleCommand, SqliteEventStore, type EventEnvelope } from '#event-store';
 import type { Collection } from '#read-store';
 import { directoryCollection, directoryProjection, type DirectoryEntry } from '../directory/directory.projection.js';
 import type { Projection } from '../projection.js';
@@ -159,6 +160,34 @@ describe('ProjectionRunner against SQLite stores', () => {
     const next = await registerMany(301, 340);
     await following.waitFor(next);
     expect(live.saves() - before).toBeGreaterThanOrEqual(4);
+  });
+
+  it('rebuilds a projection whose checkpoint is past the head of the log (the log lost its last commits)', async () => {
+    await registerMany(1, 12);
+    const ahead = newRunner();
+    await ahead.start();
+    await ahead.waitFor(12n);
+    await ahead.stop();
+
+    // The same read store over a log that has only the first 5 of those events, then new ones at the lost positions.
+    const shorter = SqliteEventStore.open({ file: path.join(stores.dir, 'shorter.sqlite') });
+    try {
+      const survivors = await stores.eventStore.readAll({ after: null, maxCount: 5 });
+      for (const stored of survivors.events) {
+        await shorter.append(stored.streamName, [{ eventId: stored.eventId, type: stored.type, data: stored.data, metadata: stored.metadata }], 'any');
+      }
+      for (let n = 101; n <= 103; n++) await register({ ...stores, eventStore: shorter }, { n, name: `After the cut ${n}` });
+
+      const runner = newRunner({ store: shorter });
+      await runner.start();
+      await runner.waitFor(8n);
+      await runner.stop();
+      const names = (await allDocs(await directoryOf())).map((doc) => doc.name).sort();
+      expect(names).toEqual(['After the cut 101', 'After the cut 102', 'After the cut 103', ...[1, 2, 3, 4, 5].map((n) => `Company ${String(n).padStart(4, '0')}`)]);
+      expect(logger.errors().some((line) => line.includes('past the head of the log'))).toBe(true);
+    } finally {
+      await shorter.close();
+    }
   });
 
   it('resumes after a stop and a lost checkpoint, ending exactly where a fresh rebuild ends', async () => {

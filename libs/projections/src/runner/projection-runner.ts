@@ -447,9 +447,12 @@ export class ProjectionRunner {
   private ready(): Promise<void> {
     this.readying ??= (async () => {
       this.parked = await this.readStore.collection<ParkedEvent>(parkedEventsCollection);
+      const head = await this.store.headPosition();
       for (const slot of this.slots.values()) {
         slot.collection = await this.readStore.collection<Doc>(slot.projection.collection);
-        this.setCheckpoint(slot, await this.readStore.checkpoints.get(slot.projection.name));
+        const checkpoint = await this.readStore.checkpoints.get(slot.projection.name);
+        // Past the head, nothing of it is true to the log: none applied (its loop rebuilds it).
+        this.setCheckpoint(slot, checkpoint !== null && (head === null || checkpoint > head) ? null : checkpoint);
       }
     })().catch((error: unknown) => {
       this.readying = null;
@@ -527,7 +530,21 @@ export class ProjectionRunner {
   private async consume(slot: Slot, signal: AbortSignal): Promise<void> {
     const name = slot.projection.name;
     const collection = this.collectionOf(slot);
-    const checkpoint = await this.readStore.checkpoints.get(name);
+    let checkpoint = await this.readStore.checkpoints.get(name);
+    const head = checkpoint === null ? null : await this.store.headPosition();
+    if (checkpoint !== null && (head === null || checkpoint > head)) {
+      // The read store holds events the log no longer has: a power cut under
+      // synchronous=NORMAL lost the log's last commits but not the read store's,
+      // and new events will take those positions again. Following on from the
+      // checkpoint would skip them; only a rebuild is true to the log.
+      this.logger.error(
+        `projection ${name}: its checkpoint ${checkpoint} is past the head of the log (${head ?? 'empty'}); ` +
+          'the log lost events it had applied (a power cut?), so it is rebuilt from the log',
+      );
+      await collection.clear();
+      await this.readStore.checkpoints.reset(name);
+      checkpoint = null;
+    }
     this.setCheckpoint(slot, checkpoint);
     if (checkpoint === null && (await collection.count()) > 0) {
       // Documents without a checkpoint were written by another version of the
