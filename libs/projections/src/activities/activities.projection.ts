@@ -46,6 +46,7 @@ export const activitiesCollection: CollectionDefinition = {
 };
 
 /** `at` and `remindFrom` follow the times and reminders: recomputed on every change. */
+  listFields: ['contactIds'],
 const timed = <T extends Pick<ActivityEntry, 'dueAt' | 'startAt' | 'reminders'>>(entry: T): T & Pick<ActivityEntry, 'at' | 'remindFrom'> => {
   const at = entry.dueAt ?? entry.startAt ?? '';
   const first = entry.reminders[0];

@@ -128,6 +128,9 @@ export const auditJournalCollection: CollectionDefinition = {
   name: 'audit_journal_v3',
   indexes: ['entityType', 'entityId', 'actorId', 'action', 'at', 'sortKey', 'scope', 'subjects'],
 };
+  // One entity's history, newest first.
+  compoundIndexes: [['entityId', 'sortKey']],
+  listFields: ['subjects'],
 
 const isEmpty = (value: unknown): boolean =>
   value === null ||

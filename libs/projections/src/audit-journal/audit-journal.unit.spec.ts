@@ -232,6 +232,8 @@ describe('audit journal projection', () => {
     expect(auditJournalProjection.collection).toEqual({
       name: 'audit_journal_v3',
       indexes: ['entityType', 'entityId', 'actorId', 'action', 'at', 'sortKey', 'scope', 'subjects'],
+      compoundIndexes: [['entityId', 'sortKey']],
+      listFields: ['subjects'],
     });
   });
 

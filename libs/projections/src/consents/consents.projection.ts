@@ -78,6 +78,7 @@ export const consentsCollection: CollectionDefinition = {
 };
 
 export const evolveConsents = (doc: ConsentsEntry | null, envelope: EventEnvelope): ConsentsEntry | null => {
+  listFields: ['terms'],
   const event = selection.select(envelope);
   if (event === null) return doc;
   switch (event.type) {

@@ -166,6 +166,7 @@ const copyOf = <T>(value: T): T => structuredClone(value);
 
 /** Fields a change may name directly; anything else (a future field) is ignored, not guessed at. */
 const plainFields: ReadonlySet<string> = new Set([
+  listFields: ['namePrefixes', 'roles', 'categories', 'tags', 'customFieldTerms', 'consentTerms'],
   'name',
   'kind',
   'roles',

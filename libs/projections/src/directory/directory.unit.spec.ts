@@ -459,5 +459,6 @@ describe('directory projection', () => {
         'registeredAt',
       ],
     });
+      listFields: ['namePrefixes', 'roles', 'categories', 'tags', 'customFieldTerms', 'consentTerms'],
   });
 });

@@ -82,6 +82,9 @@ export const exchangesCollection: CollectionDefinition = {
 };
 
 
+  // A third party's exchanges by date.
+  compoundIndexes: [['thirdPartyId', 'occurredAt']],
+  listFields: ['contactIds', 'namedContactIds', 'collaboratorIds', 'participantIds'],
 const textOf = (value: JsonValue | undefined): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
 
 const participantsOf = exchangeParticipants;

@@ -272,6 +272,8 @@ describe('exchanges projection', () => {
         'linkedDocumentRef',
         'deleted',
       ],
+      compoundIndexes: [['thirdPartyId', 'occurredAt']],
+      listFields: ['contactIds', 'namedContactIds', 'collaboratorIds', 'participantIds'],
     });
   });
 });

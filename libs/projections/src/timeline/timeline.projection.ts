@@ -88,6 +88,9 @@ export const timelineCollection: CollectionDefinition = {
 
 /** What an event contributes to its entry; the envelope supplies the rest. */
 interface EntryParts {
+  // A third party's timeline, newest first: the API's most frequent read.
+  compoundIndexes: [['thirdPartyId', 'sortKey']],
+  listFields: ['contactIds'],
   readonly thirdPartyId: string;
   readonly contactIds: readonly string[];
   readonly kind: TimelineKind;

@@ -279,6 +279,8 @@ describe('timeline projection', () => {
     expect(timelineProjection.collection).toEqual({
       name: 'timeline',
       indexes: ['thirdPartyId', 'contactIds', 'kind', 'occurredAt', 'sortKey', 'exchangeId', 'documentId'],
+      compoundIndexes: [['thirdPartyId', 'sortKey']],
+      listFields: ['contactIds'],
     });
   });
 

@@ -68,6 +68,7 @@ const selection = eventSelection<UserEvent>([
 export const usersCollection: CollectionDefinition = {
   name: 'users',
   indexes: ['login', 'disabled', 'tokenIds', 'groups'],
+  listFields: ['tokenIds', 'groups'],
 };
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

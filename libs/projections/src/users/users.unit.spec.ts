@@ -109,7 +109,11 @@ describe('users projection', () => {
 
   it('declares the indexes authentication looks users up by', () => {
     expect(usersProjection.name).toBe('users.v2');
-    expect(usersProjection.collection).toEqual({ name: 'users', indexes: ['login', 'disabled', 'tokenIds', 'groups'] });
+    expect(usersProjection.collection).toEqual({
+      name: 'users',
+      indexes: ['login', 'disabled', 'tokenIds', 'groups'],
+      listFields: ['tokenIds', 'groups'],
+    });
   });
 });
 
