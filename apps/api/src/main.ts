@@ -6,6 +6,7 @@ import { describeStores, loadConfig } from '#platform';
 import { ProjectionWorkerModule } from '../../worker/src/projection-worker.module.js';
 import { AppModule } from './app.module.js';
 import { applyRateLimit, createHttpAdapter } from './http/http-hardening.js';
+import { PinoLoggerService } from './observability/pino-logger.service.js';
 import { installGracefulShutdown } from './shutdown.js';
 
 /**
@@ -16,8 +17,9 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const logger = new Logger('Suivi');
   const extra = config.worker === 'inline' ? [ProjectionWorkerModule] : [];
+  // JSON lines from the first message on (SUIVI_LOG_LEVEL); `new Logger(...)` everywhere writes through it.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(extra), createHttpAdapter(config), {
-    bufferLogs: false,
+    logger: PinoLoggerService.create({ level: config.logLevel, process: 'api' }),
   });
   installGracefulShutdown(app, logger);
   await applyRateLimit(app, config.limits);

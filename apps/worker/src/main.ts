@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { describeStores, loadConfig } from '#platform';
+import { PinoLoggerService } from '../../api/src/observability/pino-logger.service.js';
 import { WorkerModule } from './worker.module.js';
 
 /**
@@ -11,7 +12,9 @@ import { WorkerModule } from './worker.module.js';
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Worker');
   const config = loadConfig();
-  const app = await NestFactory.createApplicationContext(WorkerModule);
+  const app = await NestFactory.createApplicationContext(WorkerModule, {
+    logger: PinoLoggerService.create({ level: config.logLevel, process: 'worker' }),
+  });
   logger.log(`projection worker started — ${describeStores(config)}`);
   let closing = false;
   const shutdown = (signal: string): void => {

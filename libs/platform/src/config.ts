@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
 
 export type Durability = 'normal' | 'full';
 export type WorkerMode = 'inline' | 'off';
@@ -50,6 +51,14 @@ export interface SuiviConfig {
   readonly followUpDryRun: boolean;
   /** SUIVI_AGENDA_TICK_SECONDS (default 60): how often the agenda looks for activity reminders to mail. */
   readonly agendaTickMs: number;
+  /** SUIVI_LOG_LEVEL (fatal, error, warn, info, debug, trace, silent): default info, warn under Jest. */
+  readonly logLevel: LogLevel;
+  /** SUIVI_READY_MAX_LAG_EVENTS (default 1000): /health/ready answers 503 while a projection is further behind the log. */
+  readonly readyMaxLagEvents: number;
+  /** SUIVI_METRICS_TOKEN: when set, /metrics wants `Authorization: Bearer <token>`; null: /metrics is open. */
+  readonly metricsToken: string | null;
+  /** SUIVI_WORKER_METRICS_PORT: the separate worker serves /metrics on this port; null (default): it serves nothing. */
+  readonly workerMetricsPort: number | null;
 }
 
 export interface OidcConfig {
@@ -139,7 +148,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SuiviConfig {
     followUpTickMs: followUpTickMs(env['SUIVI_FOLLOW_UP_TICK_SECONDS']),
     followUpDryRun: oneOf('SUIVI_FOLLOW_UP_DRY_RUN', env['SUIVI_FOLLOW_UP_DRY_RUN'], ['true', 'false'] as const, 'false') === 'true',
     agendaTickMs: agendaTickMs(env['SUIVI_AGENDA_TICK_SECONDS']),
+    logLevel: oneOf('SUIVI_LOG_LEVEL', env['SUIVI_LOG_LEVEL'], LOG_LEVELS, env['JEST_WORKER_ID'] ? 'warn' : 'info'),
+    readyMaxLagEvents: integer(env, 'SUIVI_READY_MAX_LAG_EVENTS', DEFAULT_READY_MAX_LAG_EVENTS, 0),
+    metricsToken: metricsToken(env['SUIVI_METRICS_TOKEN']),
+    workerMetricsPort: workerMetricsPort(env['SUIVI_WORKER_METRICS_PORT']),
   };
+}
+
+/**
+ * A few seconds of catching up for the SQLite runner: enough that a burst of
+ * writes does not take an instance out of the load balancer, small enough that
+ * one restarted from an old checkpoint (or rebuilding) is not sent readers.
+ */
+export const DEFAULT_READY_MAX_LAG_EVENTS = 1000;
+
+function metricsToken(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  // The value is a secret: never echo it.
+  if (value.length < 16 || /\s/.test(value)) throw new ConfigError('SUIVI_METRICS_TOKEN', 'must be at least 16 characters, without spaces');
+  return value;
+}
+
+function workerMetricsPort(raw: string | undefined): number | null {
+  if (raw === undefined || raw.trim() === '' || raw.trim().toLowerCase() === 'off') return null;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError('SUIVI_WORKER_METRICS_PORT', `must be a port number between 0 and 65535, or off (got "${raw}")`);
+  }
+  return port;
 }
 
 const OIDC_VARIABLES = ['SUIVI_OIDC_ISSUER', 'SUIVI_OIDC_JWKS_URL', 'SUIVI_OIDC_AUDIENCE', 'SUIVI_OIDC_USER_CLAIM'] as const;

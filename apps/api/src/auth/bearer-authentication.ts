@@ -8,12 +8,14 @@ import { setViewer, UNAUTHENTICATED_MESSAGE } from './request-identity.js';
 import { SecurityJournal } from './security-journal.js';
 
 /**
- * Routes served without a token: the orchestrator's probes, and the calendar
- * feeds, which calendar apps fetch without headers: the secret in their URL
- * is checked by the feed's controller. Matched on the registered route
+ * Routes served without a token: the orchestrator's probes, /metrics (which
+ * checks SUIVI_METRICS_TOKEN itself, when set), and the calendar feeds, which
+ * calendar apps fetch without headers: the secret in their URL is checked by
+ * the feed's controller. Matched on the registered route
  * pattern, exactly: no other path under /calendar is opened.
  */
-const isOpenRoute = (route: string | undefined): boolean => route === '/health/live' || route === '/health/ready' || route === '/calendar/:file';
+const isOpenRoute = (route: string | undefined): boolean =>
+  route === '/health/live' || route === '/health/ready' || route === '/calendar/:file' || route === '/metrics';
 
 const refusal = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 

@@ -13,8 +13,11 @@ import {
   type FoldedStream,
   type IdGenerator,
 } from '#event-store';
+import type { SuiviMetrics } from '#platform';
 import type { Viewer } from '#security';
 import { SecurityJournal } from '../auth/security-journal.js';
+import { toGraphQLError } from '../graphql/errors.js';
+import { METRICS } from '../observability/metrics.token.js';
 import { CODEC, EVENT_STORE, IDS } from '../infrastructure/tokens.js';
 import type { CommandMeta } from './command-context.js';
 import { refuseAsMissing, WriteScope } from './write-scope.js';
@@ -39,6 +42,7 @@ export class Aggregates {
     @Inject(IDS) private readonly ids: IdGenerator,
     // The security journal lives in the auth module: looked up when first needed rather than imported, so the shared module depends on no feature module.
     private readonly moduleRef: ModuleRef,
+    @Inject(METRICS) private readonly metrics: SuiviMetrics,
   ) {}
 
   /**
@@ -117,13 +121,19 @@ export class Aggregates {
     command: Command,
     meta: CommandMeta,
   ): Promise<Written<State>> {
-    const result: CommandResult<State, Event> = await handleCommand(
-      { store: this.store, codec: this.codec, ids: this.ids },
-      decider,
-      streamName,
-      command,
-      meta.context,
-      meta.expectedRevision === undefined ? {} : { expectedRevision: meta.expectedRevision },
+    const result: CommandResult<State, Event> = await this.metrics.timeCommand(
+      command.type,
+      () =>
+        handleCommand(
+          { store: this.store, codec: this.codec, ids: this.ids },
+          decider,
+          streamName,
+          command,
+          meta.context,
+          meta.expectedRevision === undefined ? {} : { expectedRevision: meta.expectedRevision },
+        ),
+      (written) => (written.replayed ? 0 : written.events.length),
+      isClientError,
     );
     // A command that changed nothing on an empty stream would have thrown: every
     // decider refuses to act on something that does not exist.
@@ -142,3 +152,9 @@ export class Aggregates {
     return foldStream({ store: this.store, codec: this.codec }, decider, streamName, until);
   }
 }
+
+/** What the client caused (its input, a conflict, a missing record) is a refusal; anything else, a failure. */
+const isClientError = (error: unknown): boolean => {
+  const code = toGraphQLError(error)?.extensions['code'];
+  return code !== undefined && code !== 'SERVICE_UNAVAILABLE';
+};

@@ -2,14 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { InvalidInput, type CommandContext } from '#domain';
 import type { IdGenerator } from '#event-store';
-import type { Clock } from '#platform';
+import { CORRELATION_HEADER, saneCorrelationId, type Clock } from '#platform';
 import type { Viewer } from '#security';
 import { viewerOf } from '../auth/request-identity.js';
 import { CLOCK, IDS } from '../infrastructure/tokens.js';
 
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 200;
-const CORRELATION_HEADER = 'x-correlation-id';
-const CORRELATION_MAX_LENGTH = 200;
 
 /** The fields every mutation input may carry besides its own. */
 export interface MutationControls {
@@ -53,9 +51,8 @@ export class CommandContextFactory {
     const expectedRevision = parseExpectedVersion(expectedVersion);
     const viewer = viewerOf(req);
     const commandId = this.ids.next();
-    const header = req.headers[CORRELATION_HEADER];
-    const correlationId =
-      typeof header === 'string' && header.length > 0 && header.length <= CORRELATION_MAX_LENGTH ? header : commandId;
+    // The request's hook (CorrelationHook) has already replaced an unusable header with an id of its own.
+    const correlationId = saneCorrelationId(req.headers[CORRELATION_HEADER]) ?? commandId;
     const context: CommandContext = {
       actorId: viewer.userId,
       now: this.clock.now(),

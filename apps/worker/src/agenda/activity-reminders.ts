@@ -1,6 +1,6 @@
 import { reminderInstant } from '#domain';
 import type { EventStore } from '#event-store';
-import type { Clock, Mailer } from '#platform';
+import { newCorrelationId, runWithCorrelation, type Clock, type Mailer } from '#platform';
 import { activitiesProjection, type ActivityEntry, type ActivityQueries, type DirectoryQueries, type UserQueries } from '#projections';
 import type { CheckpointStore } from '#read-store';
 import { withinScope } from '#security';
@@ -113,7 +113,8 @@ export class ActivityReminders {
       for (const { doc } of page.items) {
         if (this.stopping) return report;
         try {
-          await this.remind(doc, now, report);
+          // A reminder is caused by the clock, not by a command: its own id ties its mail to its log lines.
+          await runWithCorrelation(newCorrelationId(), () => this.remind(doc, now, report));
         } catch (error) {
           this.deps.logger.warn(`activity reminders: activity ${doc.id}: ${messageOf(error)} (retried next tick)`);
         }

@@ -22,7 +22,7 @@ import {
   type ThirdPartyEvent,
 } from '#domain';
 import type { EventCodec, EventEnvelope, EventStore, IdGenerator } from '#event-store';
-import type { Clock, Mailer } from '#platform';
+import { currentCorrelationId, newCorrelationId, runWithCorrelation, type Clock, type Mailer } from '#platform';
 import {
   commercialDocumentsProjection,
   consentsProjection,
@@ -186,7 +186,8 @@ export class FollowUpAutomation {
     for (const entry of await this.deps.followUps.due(now)) {
       if (this.stopping) break;
       try {
-        const outcome = await this.processDue(entry.id);
+        // One correlation id for the step: its decision, its sending record, its mail and the log lines between.
+        const outcome = await runWithCorrelation(newCorrelationId(), () => this.processDue(entry.id));
         if (outcome !== null) steps.push({ followUpId: entry.id, ...outcome });
       } catch (error) {
         this.deps.logger.error(`follow-up ${entry.id}: ${messageOf(error)} (retried next tick)`);
@@ -204,13 +205,16 @@ export class FollowUpAutomation {
       const page = await this.deps.store.readAll({ after, maxCount: PAGE });
       const followed = page.events.filter((event) => HANDLED.has(event.type));
       for (const event of await this.deps.codec.decodeAll(followed)) {
-        try {
-          await this.apply(event as Followed, counts);
-        } catch (error) {
-          // Refused for good (a document the rules cannot follow): logged, not retried forever.
-          if (!(error instanceof DomainError)) throw error;
-          this.deps.logger.warn(`follow-ups: ${event.type} at ${event.position} ignored: ${error.message}`);
-        }
+        // What it schedules or cancels, and the lines it logs, carry the correlation id of the command that caused the event.
+        await runWithCorrelation(event.metadata.correlationId, async () => {
+          try {
+            await this.apply(event as Followed, counts);
+          } catch (error) {
+            // Refused for good (a document the rules cannot follow): logged, not retried forever.
+            if (!(error instanceof DomainError)) throw error;
+            this.deps.logger.warn(`follow-ups: ${event.type} at ${event.position} ignored: ${error.message}`);
+          }
+        });
       }
       if (page.lastPosition !== null && page.lastPosition !== after) {
         after = page.lastPosition;
@@ -475,7 +479,7 @@ export class FollowUpAutomation {
       actorId: FOLLOW_UP_ACTOR,
       now: this.deps.clock.now(),
       commandId,
-      correlationId: cause?.metadata.correlationId ?? commandId,
+      correlationId: cause?.metadata.correlationId ?? currentCorrelationId() ?? commandId,
       causationId: cause?.eventId ?? null,
       source: 'automation',
     };

@@ -9,6 +9,7 @@ import {
   type FollowUpState,
 } from '#domain';
 import { foldStream, handleCommand, type EventCodec, type EventStore, type IdGenerator } from '#event-store';
+import { timedCommand } from '../observability/command-metrics.js';
 
 export interface FollowUpWritten<State> {
   readonly state: State;
@@ -35,12 +36,14 @@ export class FollowUpCommands {
   }
 
   async execute(command: FollowUpCommand, context: CommandContext): Promise<FollowUpWritten<FollowUpState>> {
-    const result = await handleCommand(this.deps, followUpDecider, streams.followUp(command.data.followUpId), command, context);
+    const result = await timedCommand(command.type, () => handleCommand(this.deps, followUpDecider, streams.followUp(command.data.followUpId), command, context));
     return { state: result.state, position: result.position, changed: result.events.length > 0 && !result.replayed };
   }
 
   async executeHold(command: FollowUpHoldCommand, context: CommandContext): Promise<FollowUpWritten<FollowUpHoldState>> {
-    const result = await handleCommand(this.deps, followUpHoldDecider, streams.followUpHold(command.data.thirdPartyId), command, context);
+    const result = await timedCommand(command.type, () =>
+      handleCommand(this.deps, followUpHoldDecider, streams.followUpHold(command.data.thirdPartyId), command, context),
+    );
     return { state: result.state, position: result.position, changed: result.events.length > 0 && !result.replayed };
   }
 }

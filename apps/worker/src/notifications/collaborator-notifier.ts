@@ -7,7 +7,7 @@ import {
   type MailTemplate,
 } from '#domain';
 import type { EventCodec, EventStore, StoredEvent } from '#event-store';
-import type { Mailer } from '#platform';
+import { runWithCorrelation, type Mailer } from '#platform';
 import { directoryProjection, usersProjection, type DirectoryQueries, type UserQueries } from '#projections';
 import type { CheckpointStore } from '#read-store';
 import { withinScope } from '#security';
@@ -113,7 +113,8 @@ export class CollaboratorNotifier {
         if (next.done) throw new Error('the subscription ended');
         const stored = next.value;
         if (stored.type === 'ExchangeLogged') {
-          await this.notify(stored, signal);
+          // The mails and log lines of this exchange carry the correlation id of the request that logged it.
+          await runWithCorrelation(correlationOf(stored), () => this.notify(stored, signal));
           this.position = stored.position;
           await this.save();
           succeeded();
@@ -193,3 +194,8 @@ export class CollaboratorNotifier {
     }
   }
 }
+
+const correlationOf = (stored: StoredEvent): string => {
+  const id = stored.metadata['correlationId'];
+  return typeof id === 'string' && id.length > 0 ? id : stored.eventId;
+};

@@ -1,7 +1,7 @@
 import { Inject, Logger, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Catalogue } from '#domain';
 import type { EventCodec, EventStore } from '#event-store';
-import { loadNotificationTemplate, openMailer, type Mailer, type SuiviConfig } from '#platform';
+import { instrumentMailer, loadNotificationTemplate, openMailer, processMetrics, type Mailer, type SuiviConfig } from '#platform';
 import { DirectoryQueries, UserQueries } from '#projections';
 import type { ReadStore } from '#read-store';
 import { CATALOGUE, CODEC, CONFIG, EVENT_STORE, READ_STORE } from '../../../api/src/infrastructure/tokens.js';
@@ -20,7 +20,8 @@ import { COLLABORATOR_NOTIFIER_INSTANCE, MAILER } from './notifications.tokens.j
       inject: [CONFIG],
       useFactory: (config: SuiviConfig): Mailer => {
         const logger = new Logger('Mail');
-        return openMailer(config, { log: (line) => logger.log(line) });
+        // Every automation mails through this one: the sent and failed counters of /metrics are kept here.
+        return instrumentMailer(openMailer(config, { log: (line) => logger.log(line) }), processMetrics());
       },
     },
     {

@@ -7,6 +7,7 @@ import {
   type RetentionReviewState,
 } from '#domain';
 import { foldStream, handleCommand, uuidV5, type EventCodec, type EventStore, type IdGenerator } from '#event-store';
+import { timedCommand } from '../observability/command-metrics.js';
 import type { DirectoryQueries } from '#projections';
 import type { DataSubjectErasure, ErasureCertificate } from '#security';
 import { isForgotten } from './retention-subjects.js';
@@ -99,7 +100,7 @@ export class RetentionReviews {
   }
 
   private async execute(proposalId: string, command: RetentionReviewCommand, context: CommandContext): Promise<ReviewWritten> {
-    const result = await handleCommand(this.deps, retentionReviewDecider, streams.retentionReview(proposalId), command, context);
+    const result = await timedCommand(command.type, () => handleCommand(this.deps, retentionReviewDecider, streams.retentionReview(proposalId), command, context));
     return { state: result.state, position: result.position, changed: result.events.length > 0 && !result.replayed };
   }
 }

@@ -3,6 +3,7 @@ import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createTransport } from 'nodemailer';
 import type { SuiviConfig } from '../config.js';
+import { currentCorrelationId, MAIL_CORRELATION_HEADER, saneCorrelationId } from '../observability/correlation.js';
 
 /** One mail, ready to go. The caller chooses the Message-ID so that a retry of the same mail carries the same one. */
 export interface OutgoingMail {
@@ -87,6 +88,12 @@ async function writeAtomically(file: string, content: string | Buffer): Promise<
   await rename(temporary, file);
 }
 
+// The correlation id of the command the mail follows from (see runWithCorrelation), unless the caller set one.
+const correlationHeader = (): Record<string, string> => {
+  const id = saneCorrelationId(currentCorrelationId());
+  return id === null ? {} : { [MAIL_CORRELATION_HEADER]: id };
+};
+
 const envelope = (mail: OutgoingMail) => ({
   messageId: mail.messageId,
   from: mail.from,
@@ -94,7 +101,7 @@ const envelope = (mail: OutgoingMail) => ({
   subject: mail.subject,
   text: mail.text,
   html: mail.html,
-  headers: { ...mail.headers },
+  headers: { ...correlationHeader(), ...mail.headers },
 });
 
 function outboxMailer(dataDir: string, log: (line: string) => void): Mailer {
@@ -108,7 +115,8 @@ function outboxMailer(dataDir: string, log: (line: string) => void): Mailer {
       const info = await composer.sendMail(envelope(mail));
       const file = fileOf(mail.messageId);
       await writeAtomically(file, info.message as Buffer);
-      log(`mail ${mail.messageId} "${mail.subject}" to ${mail.to.length} recipient(s) written to ${file} (no SMTP_URL)`);
+      // The subject is left out: it may name the client or the recipient, and logs are not erased.
+      log(`mail ${mail.messageId} to ${mail.to.length} recipient(s) written to ${file} (no SMTP_URL)`);
       return { accepted: [...mail.to], rejected: [] };
     },
     wasHandedOver: (messageId) => exists(fileOf(messageId)),
@@ -137,7 +145,7 @@ function smtpMailer(url: string, dataDir: string, log: (line: string) => void): 
         `${JSON.stringify({ messageId: mail.messageId, accepted: info.accepted.map(address), rejected: info.rejected.map(address), at: new Date().toISOString() })}\n`,
       );
       const result = { accepted: info.accepted.map(address), rejected: info.rejected.map(address) };
-      log(`mail ${mail.messageId} "${mail.subject}" handed to the SMTP server: ${result.accepted.length} accepted, ${result.rejected.length} rejected`);
+      log(`mail ${mail.messageId} handed to the SMTP server: ${result.accepted.length} accepted, ${result.rejected.length} rejected`);
       return result;
     },
     wasHandedOver: (messageId) => exists(fileOf(messageId)),

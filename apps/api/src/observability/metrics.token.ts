@@ -1,0 +1,2 @@
+/** The process's SuiviMetrics (processMetrics()), for what Nest builds. */
+export const METRICS = Symbol('SuiviMetrics');
