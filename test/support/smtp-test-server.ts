@@ -7,6 +7,8 @@ export interface SmtpTestServer {
   readonly url: string;
   /** Every mail received so far, parsed, in arrival order. */
   readonly messages: ParsedMail[];
+  /** When each of `messages` was accepted (Date.now()), at the same index. */
+  readonly receivedAt: number[];
   /** The first `count` messages, once they have arrived; rejects after `timeoutMs`. */
   waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
   close(): Promise<void>;
@@ -15,6 +17,7 @@ export interface SmtpTestServer {
 /** A real SMTP server on loopback (no auth, no TLS) that keeps what it receives. */
 export async function startSmtpTestServer(): Promise<SmtpTestServer> {
   const messages: ParsedMail[] = [];
+  const receivedAt: number[] = [];
   const waiters = new Set<() => void>();
   const server = new SMTPServer({
     authOptional: true,
@@ -24,6 +27,7 @@ export async function startSmtpTestServer(): Promise<SmtpTestServer> {
       simpleParser(stream)
         .then((mail) => {
           messages.push(mail);
+          receivedAt.push(Date.now());
           for (const wake of waiters) wake();
           callback();
         })
@@ -38,6 +42,7 @@ export async function startSmtpTestServer(): Promise<SmtpTestServer> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    receivedAt,
     waitFor(count, timeoutMs = 5_000) {
       if (messages.length >= count) return Promise.resolve(messages.slice(0, count));
       return new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { BREAK, GraphQLError, Kind, parse, visit, type ASTNode, type GraphQLFormattedError } from 'graphql';
 import { DomainRuleViolated, InvalidInput, NotFound } from '#domain';
-import { EventStoreUnavailable, StreamDeleted, SubjectForgotten, WrongExpectedRevision } from '#event-store';
+import { EventStoreUnavailable, StreamDeleted, SubjectForgotten, SubjectKeysMissing, SubjectKeysUnavailable, WrongExpectedRevision } from '#event-store';
 import { InvalidCursor } from '#read-store';
 import { InvalidDateTime } from './scalars.js';
 
@@ -49,6 +50,36 @@ export function toGraphQLError(error: unknown, fieldPrefix = ''): GraphQLError |
   if (error instanceof EventStoreUnavailable) {
     return new GraphQLError(`writes are unavailable: ${error.message}`, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
   }
+  const storage = storageFailure(error);
+  if (storage) return new GraphQLError(storage, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+  if (error instanceof SubjectKeysUnavailable && !(error instanceof SubjectKeysMissing)) {
+    return new GraphQLError(`writes are unavailable: ${error.message}; nothing was written, retry once the key store is back`, {
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
+  }
+  return null;
+}
+
+/**
+ * The volume under a store (the key store, the read store, the outbox, not
+ * only the event log, which says so itself) is full, read-only or failing:
+ * whichever store met it first, the command did not complete and the operator
+ * has the same thing to do. Found on the error or its causes; null otherwise.
+ */
+function storageFailure(error: unknown): string | null {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const code = String((current as { code?: unknown }).code ?? '');
+    if (code.startsWith('SQLITE_FULL') || code === 'ENOSPC' || code === 'EDQUOT') {
+      return `writes are unavailable: the disk holding the data is full (${code}); nothing was written. Free space on the volume of SUIVI_DATA_DIR, then retry.`;
+    }
+    if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') {
+      return `writes are unavailable: the data directory is read-only (${code}); nothing was written. Make SUIVI_DATA_DIR and its files writable by the user running Suivi (check the mount), then retry.`;
+    }
+    if (code.startsWith('SQLITE_IOERR') || code === 'EIO') {
+      // SQLite reports a write refused by a volume the kernel turned read-only after an error as an I/O error too.
+      return `writes are unavailable: I/O error on the data directory (${code}); the operation was not recorded. The disk may be failing or its file system read-only: check it (dmesg, findmnt, free space), make SUIVI_DATA_DIR writable again, then retry.`;
+    }
+  }
   return null;
 }
 
@@ -68,6 +99,10 @@ export const formatError =
     if (mapped) {
       return { message: mapped.message, path: formatted.path, locations: formatted.locations, extensions: { ...mapped.extensions } };
     }
+    if (formatted.message.startsWith(VARIABLE_ERROR_LIMIT)) {
+      // An input error too: the client sent more bad values than graphql-js reports (see variableErrorLimit).
+      return { message: `${TOO_MANY_INVALID_VALUES}; the errors before this one name the first of them`, extensions: { code: 'BAD_USER_INPUT' } };
+    }
     const inputError = asBadUserInput(formatted, error, original);
     if (inputError) return production ? withoutStacktrace(inputError) : inputError;
     const code = formatted.extensions?.['code'];
@@ -79,6 +114,34 @@ export const formatError =
     }
     return formatted;
   };
+
+/** How graphql-js 16 stops coercing variables after 50 errors: the request is aborted with one more error, about no field. */
+const VARIABLE_ERROR_LIMIT = 'Too many errors processing variables';
+const TOO_MANY_INVALID_VALUES = 'too many invalid values in the variables';
+
+/**
+ * Gives the error that closes a list of variable errors cut short (a list of
+ * thousands of bad values) the field its predecessors name, so that every
+ * BAD_USER_INPUT names one. Only the response as a whole shows them together.
+ */
+export const variableErrorLimit: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const errors = response.body.singleResult.errors;
+        if (!errors?.some((error) => error.message.startsWith(TOO_MANY_INVALID_VALUES))) return;
+        let field: string | null = null;
+        response.body.singleResult.errors = errors.map((error) => {
+          const named = error.extensions?.['field'];
+          if (typeof named === 'string') field = named.split(/[.[]/)[0]!;
+          if (!error.message.startsWith(TOO_MANY_INVALID_VALUES) || field === null) return error;
+          return { ...error, message: `${field}: ${error.message}`, extensions: { ...error.extensions, field } };
+        });
+      },
+    };
+  },
+};
 
 /** Every wording graphql-js 16 uses ends the same way: `Did you mean "a" or "b"?`, `Did you mean the enum value "A"?`. */
 const SUGGESTION = / ?Did you mean [^?]*\?/g;
