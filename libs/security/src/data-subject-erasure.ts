@@ -286,6 +286,23 @@ export class DataSubjectErasure {
             scan.forgottenContacts.add(data['contactId']);
           }
         }
+        // The contacts a merge moved to the third party are its own while the merge holds
+        // (their ContactAdded names the absorbed one): forgetting it takes them; an unmerge gives them back.
+        if (subject.kind === 'thirdParty' && data['survivorId'] === subject.id && (event.type === 'ThirdPartyMerged' || event.type === 'ThirdPartyUnmerged')) {
+          const moved = stringsOf(recordOf(data['moved'])['contactIds']);
+          if (event.type === 'ThirdPartyMerged') {
+            for (const contactId of moved) {
+              if (scan.contactIds.includes(contactId)) continue;
+              scan.contactIds.push(contactId);
+              watched.add(dataSubjects.contact(contactId));
+            }
+          } else {
+            for (const contactId of moved) {
+              const at = scan.contactIds.indexOf(contactId);
+              if (at >= 0) scan.contactIds.splice(at, 1);
+            }
+          }
+        }
         const header = recordOf(data[PERSONAL_DATA_FIELD]);
         if (Array.isArray(header['subjects'])) {
           const subjects = stringsOf(header['subjects']);

@@ -39,7 +39,8 @@ export class DataSubjects {
     } else {
       thirdParty = (await this.aggregates.fold(thirdPartyDecider, streams.thirdParty(subject.id))).state;
       if (thirdParty.status === 'none') return { reference: missing(subject), outOfScope: false };
-      reference = { ...subject, status: thirdParty.status, underThirdParty: subject.id, person: thirdParty.profile.kind === 'INDIVIDUAL' };
+      // A merged third party takes consent decisions as an archived one does (a withdrawal is always recorded).
+      reference = { ...subject, status: thirdParty.status === 'merged' ? 'archived' : thirdParty.status, underThirdParty: subject.id, person: thirdParty.profile.kind === 'INDIVIDUAL' };
     }
     const visible =
       viewer === undefined || !viewer.scoped || (thirdParty.status !== 'none' && viewer.sees({ territory: thirdParty.profile.territory, ownerId: thirdParty.ownerId }));

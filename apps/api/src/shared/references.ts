@@ -19,7 +19,7 @@ export class References {
 
   async thirdParty(thirdPartyId: string): Promise<ThirdPartyReference> {
     const { state } = await this.aggregates.fold(thirdPartyDecider, streams.thirdParty(thirdPartyId));
-    return { thirdPartyId, status: state.status };
+    return state.status === 'merged' ? { thirdPartyId, status: 'merged', mergedInto: state.mergedInto } : { thirdPartyId, status: state.status };
   }
 
   async contact(contactId: string): Promise<ContactReference> {

@@ -82,7 +82,9 @@ export class WriteScope {
   async sees(thirdPartyId: string): Promise<boolean> {
     let verdict = this.verdicts.get(thirdPartyId);
     if (verdict === undefined) {
-      const state = await this.readThirdParty(thirdPartyId);
+      let state = await this.readThirdParty(thirdPartyId);
+      // The records of a merged third party read as its survivor's: judged on the survivor (merges do not chain).
+      if (state.status === 'merged') state = await this.readThirdParty(state.mergedInto);
       verdict = state.status !== 'none' && this.viewer.sees({ territory: state.profile.territory, ownerId: state.ownerId });
       this.verdicts.set(thirdPartyId, verdict);
     }

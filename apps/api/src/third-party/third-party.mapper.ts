@@ -28,9 +28,10 @@ export function thirdPartyFromState(state: ThirdPartyState, revision: bigint): T
     categories: [...state.categories],
     tags: [...state.tags],
     customFields: toCustomFields(profile.customFields),
-    archived: state.status === 'archived',
+    archived: state.status === 'archived' || (state.status === 'merged' && state.statusBeforeMerge === 'archived'),
     convertedAt: state.convertedAt,
     registeredAt: state.registeredAt,
+    mergedInto: state.status === 'merged' ? state.mergedInto : null,
     version: revision.toString(),
   };
 }
@@ -58,6 +59,7 @@ export function thirdPartyFromDirectory(entry: DirectoryEntry): ThirdParty {
     archived: entry.archived,
     convertedAt: entry.convertedAt,
     registeredAt: entry.registeredAt,
+    mergedInto: entry.mergedInto ?? null,
     version: entry.version,
     lastInteractionAt: entry.lastInteractionAt,
   };

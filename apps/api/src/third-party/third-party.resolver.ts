@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { FastifyRequest } from 'fastify';
-import { streams, thirdPartyDecider, type Address, type Catalogue } from '#domain';
+import { streams, thirdPartyDecider, type Address, type Catalogue, type MergeMoved } from '#domain';
 import { DirectoryQueries, type ThirdPartyScope } from '#projections';
 import type { Viewer } from '#security';
 import { viewerOf } from '../auth/request-identity.js';
@@ -19,6 +19,7 @@ import { ArchiveThirdPartyCommand } from './archive-third-party.handler.js';
 import { AssignThirdPartyOwnerCommand } from './assign-third-party-owner.handler.js';
 import { CategoriseThirdPartyCommand } from './categorise-third-party.handler.js';
 import { ConvertProspectCommand } from './convert-prospect.handler.js';
+import { MergeThirdPartiesCommand, UnmergeThirdPartiesCommand } from './merge-third-parties.handler.js';
 import { customFieldValues } from './custom-fields.js';
 import { RegisterThirdPartyCommand } from './register-third-party.handler.js';
 import { thirdPartyFromDirectory, thirdPartyFromState } from './third-party.mapper.js';
@@ -32,11 +33,15 @@ import {
   CategoriseThirdPartyPayload,
   ConvertProspectInput,
   ConvertProspectPayload,
+  MergeThirdPartiesInput,
+  MergeThirdPartiesPayload,
   RegisterThirdPartyInput,
   RegisterThirdPartyPayload,
   ThirdParty,
   ThirdPartyConnection,
   ThirdPartyFilter,
+  UnmergeThirdPartiesInput,
+  UnmergeThirdPartiesPayload,
   UpdateThirdPartyInput,
   UpdateThirdPartyPayload,
 } from './third-party.types.js';
@@ -174,6 +179,41 @@ export class ThirdPartyResolver {
     const meta = this.contexts.create(req, input);
     const thirdPartyId = entityId('thirdPartyId', input.thirdPartyId);
     return payload(await this.commandBus.execute(new ConvertProspectCommand({ thirdPartyId }, meta)));
+  }
+
+  @Mutation(() => MergeThirdPartiesPayload, {
+    description:
+      "Merges a duplicate into the third party that stays: the duplicate's contacts, exchanges, commercial documents, follow-ups and activities read as the survivor's, its timeline shows on the survivor's, and it leaves the directory. One event, journaled on both; unmergeThirdParties reverses it. The caller must be allowed to update both.",
+  })
+  async mergeThirdParties(
+    @Args('input') input: MergeThirdPartiesInput,
+    @Context('req') req: FastifyRequest,
+  ): Promise<MergeThirdPartiesPayload> {
+    const meta = this.contexts.create(req, input);
+    const survivorId = entityId('survivorId', input.survivorId);
+    const absorbedId = entityId('absorbedId', input.absorbedId);
+    const result = await this.commandBus.execute(new MergeThirdPartiesCommand({ survivorId, absorbedId, reason: input.reason }, meta));
+    return { ...payload(result), moved: await this.movedOf(absorbedId) };
+  }
+
+  @Mutation(() => UnmergeThirdPartiesPayload, {
+    description: 'Undoes a merge: exactly what it moved goes back to the absorbed third party, which is listed again.',
+  })
+  async unmergeThirdParties(
+    @Args('input') input: UnmergeThirdPartiesInput,
+    @Context('req') req: FastifyRequest,
+  ): Promise<UnmergeThirdPartiesPayload> {
+    const meta = this.contexts.create(req, input);
+    const absorbedId = entityId('absorbedId', input.absorbedId);
+    const before = await this.movedOf(absorbedId);
+    const result = await this.commandBus.execute(new UnmergeThirdPartiesCommand({ absorbedId, reason: input.reason }, meta));
+    return { ...payload(result), moved: before };
+  }
+
+  /** What the merge in force (or the last one) moved, from the stream: the payload is never read from a read model. */
+  private async movedOf(thirdPartyId: string): Promise<MergeMoved> {
+    const { state } = await this.aggregates.fold(thirdPartyDecider, streams.thirdParty(thirdPartyId));
+    return state.status === 'merged' ? state.moved : { contactIds: [], exchangeIds: [], documentIds: [], followUpIds: [], activityIds: [] };
   }
 
   @Query(() => ThirdParty, {

@@ -101,6 +101,13 @@ export class ThirdParty {
   @Field(() => DateTimeScalar)
   registeredAt!: string;
 
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The third party this one was merged into (its records read as that one\'s, and it takes no change but an unmerge); null when it is not merged. A merged third party is left out of lists and duplicate candidates but stays readable by id.',
+  })
+  mergedInto!: string | null;
+
   @Field({ description: "Revision of the third party's history: 0 when registered, one more with every change. Send it back as expectedVersion." })
   version!: string;
 
@@ -345,3 +352,56 @@ export class ArchiveThirdPartyPayload extends ThirdPartyPayload {}
 
 @ObjectType()
 export class ConvertProspectPayload extends ThirdPartyPayload {}
+
+@InputType({ description: 'Merges a duplicate (absorbedId) into the third party that stays (survivorId). Reversible with unmergeThirdParties.' })
+export class MergeThirdPartiesInput extends MutationInput {
+  @Field(() => ID, { description: 'The third party that stays: its fields, owner and territory are kept as they are.' })
+  survivorId!: string;
+
+  @Field(() => ID, {
+    description: 'The duplicate: its contacts, exchanges, commercial documents, follow-ups and activities move to the survivor; it then takes no change but an unmerge.',
+  })
+  absorbedId!: string;
+
+  @Field({ description: 'Why they are one and the same (journaled).' })
+  reason!: string;
+}
+
+@InputType({ description: 'Undoes the merge of absorbedId: exactly what the merge moved goes back; what the survivor gained since stays.' })
+export class UnmergeThirdPartiesInput extends MutationInput {
+  @Field(() => ID)
+  absorbedId!: string;
+
+  @Field({ description: 'Why the merge was wrong (journaled).' })
+  reason!: string;
+}
+
+@ObjectType({ description: 'The ids of the records a merge moved (and an unmerge moves back).' })
+export class MergeMovedRecords {
+  @Field(() => [ID])
+  contactIds!: string[];
+
+  @Field(() => [ID])
+  exchangeIds!: string[];
+
+  @Field(() => [ID])
+  documentIds!: string[];
+
+  @Field(() => [ID])
+  followUpIds!: string[];
+
+  @Field(() => [ID])
+  activityIds!: string[];
+}
+
+@ObjectType({ description: 'thirdParty is the absorbed third party after the change.' })
+export class MergeThirdPartiesPayload extends ThirdPartyPayload {
+  @Field(() => MergeMovedRecords)
+  moved!: MergeMovedRecords;
+}
+
+@ObjectType({ description: 'thirdParty is the absorbed third party, back on its own.' })
+export class UnmergeThirdPartiesPayload extends ThirdPartyPayload {
+  @Field(() => MergeMovedRecords)
+  moved!: MergeMovedRecords;
+}

@@ -21,6 +21,8 @@ export const kindPermissions: Readonly<Record<TimelineKind, Permission>> = {
   FOLLOW_UP_SENT: 'followUps.read',
   COMMERCIAL_DOCUMENT_RECORDED: 'documents.read',
   COMMERCIAL_DOCUMENT_STATUS_CHANGED: 'documents.read',
+  THIRD_PARTY_MERGED: 'thirdParties.read',
+  THIRD_PARTY_UNMERGED: 'thirdParties.read',
 };
 
 /** The kinds of entries the viewer may read; null when every kind. */

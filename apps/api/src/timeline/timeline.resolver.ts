@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { InvalidInput } from '#domain';
 import {
   ContactQueries,
+  DirectoryQueries,
   ExchangeQueries,
   TimelineQueries,
   type TimelineAccess,
@@ -62,6 +63,7 @@ export class TimelineResolver {
     private readonly scopes: ThirdPartyScopes,
     private readonly visibility: ExchangeVisibility,
     private readonly securityJournal: SecurityJournal,
+    private readonly directory: DirectoryQueries,
   ) {}
 
   @Query(() => TimelineEntryConnection, {
@@ -110,7 +112,9 @@ export class TimelineResolver {
   async list(req: FastifyRequest, args: TimelineListArgs, owner: string | null): Promise<TimelineEntryConnection> {
     await this.consistency.await(req);
     const access = await this.accessTo(viewerOf(req), owner);
-    return toConnection(await this.timelineQueries.list(args, access), toEntry);
+    // A survivor's timeline holds the entries of the third parties merged into it.
+    const merged = args.thirdPartyId == null ? [] : await this.directory.mergedInto(args.thirdPartyId);
+    return toConnection(await this.timelineQueries.list({ ...args, mergedThirdPartyIds: merged }, access), toEntry);
   }
 
   private async accessTo(viewer: Viewer, owner: string | null): Promise<TimelineAccess> {

@@ -5,7 +5,9 @@ import type { ContactChannel } from './contact.events.js';
 /** What the handler found about the third party a contact is added to. A forgotten one counts as none. */
 export interface ThirdPartyReference {
   readonly thirdPartyId: string;
-  readonly status: 'none' | 'active' | 'archived' | 'forgotten';
+  readonly status: 'none' | 'active' | 'archived' | 'forgotten' | 'merged';
+  /** The survivor of a merged third party: nothing new is recorded on the absorbed one. */
+  readonly mergedInto?: string | null;
 }
 
 export type AddContact = Message<

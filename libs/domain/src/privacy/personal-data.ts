@@ -55,6 +55,8 @@ export const personalDataEventTypes = {
     'ThirdPartyArchived',
     'ProspectConverted',
     'ThirdPartyForgotten',
+    'ThirdPartyMerged',
+    'ThirdPartyUnmerged',
   ],
   contact: ['ContactAdded', 'ContactUpdated', 'ContactArchived', 'ContactForgotten'],
   exchange: ['ExchangeLogged', 'ExchangeUpdated', 'ExchangeStatusChanged', 'ExchangeDeleted'],
@@ -100,6 +102,10 @@ export type EveryPersonalDataEventListed = MustBeEmpty<
 type DataOf<T extends PersonalDataEvent['type']> = Extract<PersonalDataEvent, { type: T }>['data'];
 
 const ofThirdParty = (data: { readonly thirdPartyId: string }): string[] => [dataSubjects.thirdParty(data.thirdPartyId)];
+const ofMerge = (data: { readonly thirdPartyId: string; readonly survivorId: string }): string[] => [
+  dataSubjects.thirdParty(data.thirdPartyId),
+  dataSubjects.thirdParty(data.survivorId),
+];
 const ofContact = (data: { readonly contactId: string }): string[] => [dataSubjects.contact(data.contactId)];
 const ofExchange = (data: { readonly thirdPartyId: string; readonly contactIds: readonly string[]; readonly previousContactIds?: readonly string[] }): string[] => [
   dataSubjects.thirdParty(data.thirdPartyId),
@@ -149,6 +155,10 @@ export const personalDataRules: { readonly [T in PersonalDataEvent['type']]: Per
     subjects: ofThirdParty,
     clear: ['thirdPartyId', 'convertedAt', 'convertedBy', 'firstExchangeAt', 'msSinceFirstExchange', 'roles', 'prospectStatus'],
   },
+  // The reason is free text about both third parties (why they are one), so under both keys;
+  // the ids and what moved stay clear: the read models re-key by them, erased or not.
+  ThirdPartyMerged: { subjects: ofMerge, clear: ['thirdPartyId', 'survivorId', 'mergedAt', 'moved'] },
+  ThirdPartyUnmerged: { subjects: ofMerge, clear: ['thirdPartyId', 'survivorId', 'unmergedAt', 'moved'] },
   ContactAdded: { subjects: ofContact, clear: ['contactId', 'thirdPartyId', 'addedAt', ...contactClear] },
   ContactUpdated: { subjects: ofContact, clear: ['contactId', 'thirdPartyId', ...contactClear] },
   ContactArchived: { subjects: ofContact, clear: ['contactId', 'thirdPartyId'] },

@@ -83,6 +83,22 @@ const samples: Samples = {
     contactIds: ['c-1'],
   },
   ContactForgotten: { contactId: 'c-1', thirdPartyId: 'tp-1', reason: 'SUBJECT_REQUEST', reference: null, forgottenAt: '2026-03-09T08:00:00.000Z' },
+  ThirdPartyMerged: {
+    thirdPartyId: 'tp-2',
+    survivorId: 'tp-1',
+    name: 'Dupont SARL',
+    reason: 'Same company, registered twice by Paul Dupont',
+    mergedAt: '2026-03-10T08:00:00.000Z',
+    moved: { contactIds: ['c-2'], exchangeIds: ['e-2'], documentIds: [], followUpIds: [], activityIds: [] },
+  },
+  ThirdPartyUnmerged: {
+    thirdPartyId: 'tp-2',
+    survivorId: 'tp-1',
+    name: 'Dupont SARL',
+    reason: 'Not the same company after all',
+    unmergedAt: '2026-03-11T08:00:00.000Z',
+    moved: { contactIds: ['c-2'], exchangeIds: ['e-2'], documentIds: [], followUpIds: [], activityIds: [] },
+  },
   ExchangeLogged: {
     exchangeId: 'e-1',
     authorId: 'user-1',

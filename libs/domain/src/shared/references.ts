@@ -16,6 +16,12 @@ export const requireActiveThirdParty = (reference: ThirdPartyReference | null | 
     throw new InvalidInput(field, `no third party with id ${reference.thirdPartyId}`);
   }
   if (reference.status === 'archived') throw new InvalidInput(field, `third party ${reference.thirdPartyId} is archived`);
+  if (reference.status === 'merged') {
+    throw new InvalidInput(
+      field,
+      `third party ${reference.thirdPartyId} was merged into ${reference.mergedInto ?? 'another third party'}: record it on ${reference.mergedInto ?? 'that one'}`,
+    );
+  }
   return reference.thirdPartyId;
 };
 

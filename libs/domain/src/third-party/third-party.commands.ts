@@ -2,7 +2,8 @@ import type { ErasureReason } from '../privacy/erasure.js';
 import type { Message } from '../shared/event.js';
 import type { Address } from '../shared/values.js';
 import type { Catalogue, CustomFieldValue } from '../catalogue/catalogue.js';
-import type { ProspectStatus, ThirdPartyKind } from './third-party.events.js';
+import type { ThirdPartyReference } from '../contact/contact.commands.js';
+import type { MergeMoved, ProspectStatus, ThirdPartyKind } from './third-party.events.js';
 
 export type RegisterThirdParty = Message<
   'RegisterThirdParty',
@@ -91,7 +92,33 @@ export type ForgetThirdParty = Message<
   }
 >;
 
+/**
+ * Merges the third party `thirdPartyId` (the absorbed one, whose stream takes
+ * the event) into `survivor`. The handler resolves the survivor, finds what
+ * moves (`moved`, from the read models caught up to the head) and which third
+ * parties are merged into the absorbed one (`mergedIntoAbsorbed`, refused: no
+ * chains): the decider does no I/O.
+ */
+export type MergeThirdParties = Message<
+  'MergeThirdParties',
+  {
+    readonly thirdPartyId: string;
+    readonly survivor: ThirdPartyReference | null;
+    readonly reason: string;
+    readonly moved: MergeMoved;
+    readonly mergedIntoAbsorbed: readonly string[];
+  }
+>;
+
+/** Undoes the merge of `thirdPartyId`; `survivor` is the one it was merged into, resolved (and scope-checked) by the handler. */
+export type UnmergeThirdParties = Message<
+  'UnmergeThirdParties',
+  { readonly thirdPartyId: string; readonly survivor: ThirdPartyReference | null; readonly reason: string }
+>;
+
 export type ThirdPartyCommand =
+  | MergeThirdParties
+  | UnmergeThirdParties
   | RegisterThirdParty
   | UpdateThirdParty
   | AssignThirdPartyOwner

@@ -1,6 +1,7 @@
 import { validCustomFields, type Catalogue, type CustomFieldValue } from '../catalogue/catalogue.js';
 import { validErasureReason, validErasureReference } from '../privacy/erasure.js';
 import { DomainRuleViolated, InvalidInput, NotFound } from '../shared/errors.js';
+import { requireActiveThirdParty } from '../shared/references.js';
 import type { CommandContext, Decider } from '../shared/event.js';
 import { diffFields, jsonEqual } from '../shared/field-changes.js';
 import {
@@ -22,15 +23,19 @@ import type {
   CategoriseThirdParty,
   ConvertProspect,
   ForgetThirdParty,
+  MergeThirdParties,
   RegisterThirdParty,
+  UnmergeThirdParties,
   ThirdPartyCommand,
   UpdateThirdParty,
 } from './third-party.commands.js';
 import {
+  mergeMovedKinds,
   prospectStatuses,
   thirdPartyKinds,
   thirdPartyProfileFields,
   thirdPartyRoles,
+  type MergeMoved,
   type ProspectStatus,
   type ThirdPartyEvent,
   type ThirdPartyProfile,
@@ -58,7 +63,31 @@ export type ThirdPartyState =
   | { readonly status: 'none' }
   | ({ readonly status: 'active' } & ThirdPartyRecord)
   | ({ readonly status: 'archived' } & ThirdPartyRecord)
-  | ({ readonly status: 'forgotten'; readonly forgottenAt: string; readonly contactIds: string[] } & ThirdPartyRecord);
+  | ({ readonly status: 'forgotten'; readonly forgottenAt: string; readonly contactIds: string[] } & ThirdPartyRecord)
+  | ({ readonly status: 'merged' } & MergedInto & ThirdPartyRecord);
+
+/**
+ * A third party merged into another: it keeps its record (an unmerge brings it
+ * back as it was) but accepts nothing but an unmerge or an erasure.
+ */
+export interface MergedInto {
+  readonly mergedInto: string;
+  readonly mergedAt: string;
+  readonly moved: MergeMoved;
+  /** What it goes back to on an unmerge: an archived duplicate may be merged too. */
+  readonly statusBeforeMerge: 'active' | 'archived';
+}
+
+/** The record of a state, without what its status adds. */
+const recordOf = (state: Exclude<ThirdPartyState, { status: 'none' }>): ThirdPartyRecord => ({
+  thirdPartyId: state.thirdPartyId,
+  registeredAt: state.registeredAt,
+  ownerId: state.ownerId,
+  categories: state.categories,
+  tags: state.tags,
+  profile: state.profile,
+  convertedAt: state.convertedAt,
+});
 
 export const NAME_MAX_LENGTH = LIMITS.name;
 
@@ -151,11 +180,24 @@ const evolve = (state: ThirdPartyState, event: ThirdPartyEvent): ThirdPartyState
       };
     }
     case 'ThirdPartyArchived':
-      if (state.status === 'none' || state.status === 'forgotten') return state;
+      if (state.status === 'none' || state.status === 'forgotten' || state.status === 'merged') return state;
       return { ...state, status: 'archived' };
     case 'ThirdPartyForgotten':
       if (state.status === 'none') return state;
-      return { ...state, status: 'forgotten', forgottenAt: event.data.forgottenAt, contactIds: [...event.data.contactIds] };
+      return { ...recordOf(state), status: 'forgotten', forgottenAt: event.data.forgottenAt, contactIds: [...event.data.contactIds] };
+    case 'ThirdPartyMerged':
+      if (state.status !== 'active' && state.status !== 'archived') return state;
+      return {
+        ...recordOf(state),
+        status: 'merged',
+        mergedInto: event.data.survivorId,
+        mergedAt: event.data.mergedAt,
+        moved: event.data.moved,
+        statusBeforeMerge: state.status,
+      };
+    case 'ThirdPartyUnmerged':
+      if (state.status !== 'merged') return state;
+      return { ...recordOf(state), status: state.statusBeforeMerge };
     case 'ProspectConverted':
       if (state.status === 'none') return state;
       return {
@@ -299,7 +341,7 @@ export const thirdPartyProfileChanges = (from: ThirdPartyProfile, to: ThirdParty
 // ---------------------------------------------------------------------------
 // decisions
 
-type Registered = Exclude<ThirdPartyState, { status: 'none' | 'forgotten' }>;
+type Registered = Exclude<ThirdPartyState, { status: 'none' | 'forgotten' | 'merged' }>;
 
 /** A forgotten third party is not missing (its history stays), but nothing may be recorded about it any more. */
 const refuseForgotten = (state: Extract<ThirdPartyState, { status: 'forgotten' }>): never => {
@@ -308,9 +350,17 @@ const refuseForgotten = (state: Extract<ThirdPartyState, { status: 'forgotten' }
   );
 };
 
+/** The absorbed side of a merge answers every command with where its records went. */
+const refuseMerged = (state: Extract<ThirdPartyState, { status: 'merged' }>): never => {
+  throw new DomainRuleViolated(
+    `third party ${state.thirdPartyId} was merged into ${state.mergedInto} on ${state.mergedAt.slice(0, 10)}: change ${state.mergedInto} instead, or unmerge it first`,
+  );
+};
+
 const existing = (state: ThirdPartyState, thirdPartyId: string): Registered => {
   if (state.status === 'none') throw new NotFound('third party', thirdPartyId);
   if (state.status === 'forgotten') return refuseForgotten(state);
+  if (state.status === 'merged') return refuseMerged(state);
   return state;
 };
 
@@ -337,6 +387,7 @@ const registerThirdParty = (command: RegisterThirdParty, state: ThirdPartyState,
   const tagList = tags === undefined ? [] : labelList('tags', tags);
 
   if (state.status === 'forgotten') return refuseForgotten(state);
+  if (state.status === 'merged') return refuseMerged(state);
   if (state.status !== 'none') {
     // A repeated registration is a no-op; a different one is a conflict.
     const same =
@@ -467,10 +518,106 @@ const forget = (command: ForgetThirdParty, state: ThirdPartyState, context: Comm
   const contactIds = validContactIds(command.data.contactIds);
   if (state.status === 'none') throw new NotFound('third party', thirdPartyId);
   if (state.status === 'forgotten') return [];
+  const forgotten: ThirdPartyEvent = {
+    type: 'ThirdPartyForgotten',
+    data: { thirdPartyId, reason, reference, forgottenAt: context.now.toISOString(), contactIds },
+  };
+  if (state.status !== 'merged') return [forgotten];
+  // Its records go back to it first, so that the read models erase them with it
+  // (they find a forgotten third party's documents by its id).
   return [
     {
-      type: 'ThirdPartyForgotten',
-      data: { thirdPartyId, reason, reference, forgottenAt: context.now.toISOString(), contactIds },
+      type: 'ThirdPartyUnmerged',
+      data: {
+        thirdPartyId,
+        survivorId: state.mergedInto,
+        name: state.profile.name,
+        reason: ERASURE_UNMERGE_REASON,
+        unmergedAt: context.now.toISOString(),
+        moved: state.moved,
+      },
+    },
+    forgotten,
+  ];
+};
+
+const validIdList = (field: string, raw: unknown): string[] => {
+  if (!Array.isArray(raw)) throw new InvalidInput(field, 'must be a list');
+  raw.forEach((id: unknown, index) => {
+    if (typeof id !== 'string' || id === '') throw new InvalidInput(`${field}[${index}]`, 'must be an id');
+  });
+  // Sorted: the event lists the same set however the read models returned it.
+  return [...new Set(raw as string[])].sort();
+};
+
+const validMoved = (raw: unknown): MergeMoved => {
+  if (!isRecord(raw)) throw new InvalidInput('moved', 'must be an object');
+  const lists = Object.fromEntries(mergeMovedKinds.map((kind) => [kind, validIdList(`moved.${kind}`, raw[kind])]));
+  return lists as unknown as MergeMoved;
+};
+
+/** The reason an erasure gives to the unmerge that precedes it. */
+export const ERASURE_UNMERGE_REASON = 'Unmerged to be forgotten (erasure of the absorbed third party)';
+
+const mergeReason = (raw: unknown): string => requiredText('reason', raw, { max: LIMITS.longText, multiline: true });
+
+/**
+ * One stream, one append: the absorbed third party's. The survivor's stream is
+ * not written (and its fields not changed), so that the merge is atomic on
+ * every store and undone by one event too.
+ */
+const merge = (command: MergeThirdParties, state: ThirdPartyState, context: CommandContext): ThirdPartyEvent[] => {
+  const { thirdPartyId } = command.data;
+  const reason = mergeReason(command.data.reason);
+  const moved = validMoved(command.data.moved);
+  if (state.status === 'none') throw new NotFound('third party', thirdPartyId);
+  if (state.status === 'forgotten') return refuseForgotten(state);
+  if (state.status === 'merged') {
+    if (state.mergedInto === command.data.survivor?.thirdPartyId) return [];
+    return refuseMerged(state);
+  }
+  const survivorId = requireActiveThirdParty(command.data.survivor, 'survivorId');
+  if (survivorId === thirdPartyId) throw new InvalidInput('survivorId', 'must not be the absorbed third party itself');
+  const absorbing = validIdList('mergedIntoAbsorbed', command.data.mergedIntoAbsorbed);
+  if (absorbing.length > 0) {
+    // A chain (B into A into S) would leave B's records re-keyed twice, and undoing one link ambiguous.
+    throw new DomainRuleViolated(
+      `third party ${thirdPartyId} has third parties merged into it (${absorbing.join(', ')}): unmerge them first`,
+    );
+  }
+  return [
+    {
+      type: 'ThirdPartyMerged',
+      data: { thirdPartyId, survivorId, name: state.profile.name, reason, mergedAt: context.now.toISOString(), moved },
+    },
+  ];
+};
+
+const unmerge = (command: UnmergeThirdParties, state: ThirdPartyState, context: CommandContext): ThirdPartyEvent[] => {
+  const { thirdPartyId } = command.data;
+  const reason = mergeReason(command.data.reason);
+  if (state.status === 'none') throw new NotFound('third party', thirdPartyId);
+  if (state.status === 'forgotten') return refuseForgotten(state);
+  if (state.status !== 'merged') throw new DomainRuleViolated(`third party ${thirdPartyId} is not merged into another`);
+  const survivor = command.data.survivor;
+  // Out of the caller's scope, the survivor reads as none: the caller must be allowed to write both.
+  if (survivor === null || survivor.thirdPartyId !== state.mergedInto || survivor.status === 'none') {
+    throw new NotFound('third party', thirdPartyId);
+  }
+  if (survivor.status === 'forgotten') {
+    throw new DomainRuleViolated(`third party ${state.mergedInto} was forgotten: what the merge moved to it is erased with it`);
+  }
+  return [
+    {
+      type: 'ThirdPartyUnmerged',
+      data: {
+        thirdPartyId,
+        survivorId: state.mergedInto,
+        name: state.profile.name,
+        reason,
+        unmergedAt: context.now.toISOString(),
+        moved: state.moved,
+      },
     },
   ];
 };
@@ -491,6 +638,10 @@ const decide = (command: ThirdPartyCommand, state: ThirdPartyState, context: Com
       return convertProspect(command, state, context);
     case 'ForgetThirdParty':
       return forget(command, state, context);
+    case 'MergeThirdParties':
+      return merge(command, state, context);
+    case 'UnmergeThirdParties':
+      return unmerge(command, state, context);
     default: {
       const unreachable: never = command;
       return unreachable;

@@ -126,7 +126,57 @@ export type ThirdPartyForgotten = Message<
   }
 >;
 
+/**
+ * What a merge moved from the absorbed third party to the survivor: the ids of
+ * its records, as the read models held them (caught up) when the merge was
+ * decided. The records keep their own streams; the read models re-key them.
+ * An unmerge moves back exactly these, whatever the survivor gained since.
+ */
+export interface MergeMoved {
+  readonly contactIds: string[];
+  readonly exchangeIds: string[];
+  readonly documentIds: string[];
+  readonly followUpIds: string[];
+  readonly activityIds: string[];
+}
+
+export const mergeMovedKinds = ['contactIds', 'exchangeIds', 'documentIds', 'followUpIds', 'activityIds'] as const satisfies readonly (keyof MergeMoved)[];
+
+/**
+ * The third party (`thirdPartyId`, the absorbed one) was merged into
+ * `survivorId`, on the absorbed one's stream: one append, atomic on every
+ * store. From then on it accepts no command but an unmerge (or an erasure),
+ * the directory hides it, and what `moved` lists reads as the survivor's.
+ * The survivor's own fields are untouched (see docs/decisions/0029-merge.md).
+ */
+export type ThirdPartyMerged = Message<
+  'ThirdPartyMerged',
+  {
+    readonly thirdPartyId: string;
+    readonly survivorId: string;
+    readonly name: string;
+    readonly reason: string;
+    readonly mergedAt: string;
+    readonly moved: MergeMoved;
+  }
+>;
+
+/** The merge of `thirdPartyId` into `survivorId` was undone: `moved` (the merge's) goes back. */
+export type ThirdPartyUnmerged = Message<
+  'ThirdPartyUnmerged',
+  {
+    readonly thirdPartyId: string;
+    readonly survivorId: string;
+    readonly name: string;
+    readonly reason: string;
+    readonly unmergedAt: string;
+    readonly moved: MergeMoved;
+  }
+>;
+
 export type ThirdPartyEvent =
+  | ThirdPartyMerged
+  | ThirdPartyUnmerged
   | ThirdPartyRegistered
   | ThirdPartyUpdated
   | ThirdPartyOwnerAssigned

@@ -1,5 +1,6 @@
 import { reminderInstant, type ActivityEvent, type ActivityKind } from '#domain';
 import type { EventEnvelope } from '#event-store';
+import { eitherFanOut, mergeFanOut, mergeSelection, rekeyMoved } from '../shared/merge.js';
 import type { CollectionDefinition } from '#read-store';
 import type { Projection } from '../projection.js';
 import { erasedText, erasureFanOut, erasureSelection } from '../shared/erasure.js';
@@ -13,6 +14,8 @@ import { utcInstant } from '../shared/read-model-keys.js';
 export type ActivityEntry = {
   readonly id: string;
   readonly thirdPartyId: string;
+  /** The absorbed third party while a merge makes the record read as the survivor's (docs/decisions/0029-merge.md). */
+  readonly mergedFrom?: string;
   readonly contactIds: string[];
   readonly kind: ActivityKind;
   readonly title: string;
@@ -43,10 +46,10 @@ const selection = eventSelection<ActivityEvent>(['ActivityScheduled', 'ActivityU
 export const activitiesCollection: CollectionDefinition = {
   name: 'activities',
   indexes: ['thirdPartyId', 'contactIds', 'assigneeId', 'kind', 'at', 'remindFrom', 'done', 'status'],
+  listFields: ['contactIds'],
 };
 
 /** `at` and `remindFrom` follow the times and reminders: recomputed on every change. */
-  listFields: ['contactIds'],
 const timed = <T extends Pick<ActivityEntry, 'dueAt' | 'startAt' | 'reminders'>>(entry: T): T & Pick<ActivityEntry, 'at' | 'remindFrom'> => {
   const at = entry.dueAt ?? entry.startAt ?? '';
   const first = entry.reminders[0];
@@ -60,6 +63,7 @@ export const evolveActivities = (doc: ActivityEntry | null, envelope: EventEnvel
   if (erasureSelection.select(envelope) !== null) {
     return doc === null ? doc : { ...doc, title: erasedText(doc.title) ?? '', description: erasedText(doc.description), lastPosition: envelope.position.toString() };
   }
+  if (mergeSelection.select(envelope) !== null) return rekeyMoved(doc, envelope);
   const event = selection.select(envelope);
   if (event === null) return doc;
   const recordedAt = utcInstant(event.metadata.occurredAt);
@@ -112,12 +116,12 @@ export const evolveActivities = (doc: ActivityEntry | null, envelope: EventEnvel
 export const activitiesProjection: Projection<ActivityEntry> = {
   name: 'activities.v1',
   collection: activitiesCollection,
-  canHandle: (type) => selection.canHandle(type) || erasureSelection.canHandle(type),
+  canHandle: (type) => selection.canHandle(type) || erasureSelection.canHandle(type) || mergeSelection.canHandle(type),
   documentId: (envelope) => selection.select(envelope)?.data.activityId ?? null,
   evolve: evolveActivities,
-  fanOut: erasureFanOut({
+  fanOut: eitherFanOut(mergeFanOut('activityIds'), erasureFanOut({
     byThirdParty: (thirdPartyId) => [{ field: 'thirdPartyId', op: 'eq', value: thirdPartyId }],
     byContact: (contactId) => [{ field: 'contactIds', op: 'contains', value: contactId }],
-  }),
+  })),
   forgets: ['thirdParty', 'contact'],
 };

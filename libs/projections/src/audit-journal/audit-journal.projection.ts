@@ -19,6 +19,7 @@ import type { EnvelopeOf, Projection } from '../projection.js';
 import { changesOf, isConfidentialField, redactChanges, redactConfidential } from '../shared/confidential-redaction.js';
 import { erasedValue, erasureFanOut, erasureSelection } from '../shared/erasure.js';
 import { positionKey, utcInstant } from '../shared/read-model-keys.js';
+import { mergeSelection } from '../shared/merge.js';
 
 /**
  * One event of any stream, as an auditor reads it: when, who, what, on which
@@ -69,7 +70,7 @@ export type AuditEntry = {
 
 type KnownEvent = EnvelopeOf<RelationshipEvent>;
 
-const selection = eventSelection<RelationshipEvent>(relationshipEventTypes);
+const selection = eventSelection<RelationshipEvent>([...relationshipEventTypes, 'ThirdPartyMerged', 'ThirdPartyUnmerged']);
 const asKnownEvent = selection.select;
 
 type AccessEvent = UserEvent | GroupEvent;
@@ -127,10 +128,10 @@ export const auditJournalCollection: CollectionDefinition = {
   // (but by an erasure), so a rebuild into the old one would keep every entry as it was.
   name: 'audit_journal_v3',
   indexes: ['entityType', 'entityId', 'actorId', 'action', 'at', 'sortKey', 'scope', 'subjects'],
-};
   // One entity's history, newest first.
   compoundIndexes: [['entityId', 'sortKey']],
   listFields: ['subjects'],
+};
 
 const isEmpty = (value: unknown): boolean =>
   value === null ||
@@ -201,6 +202,10 @@ const knownChanges = (event: KnownEvent): FieldChange[] => {
       return creationChanges(event.data, 'thirdPartyId');
     case 'ContactForgotten':
       return creationChanges(event.data, 'contactId');
+    case 'ThirdPartyMerged':
+    case 'ThirdPartyUnmerged':
+      // Into which survivor, why, and the ids of every record that moved.
+      return creationChanges(event.data, 'thirdPartyId');
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -298,6 +303,12 @@ const changesOfEvent = (event: EventEnvelope): FieldChange[] => {
 export const scopeOfEvent = (event: EventEnvelope): string => {
   const category = categoryOf(event.streamName);
   if (category === 'security') return auditScopes.security;
+  // A merge or unmerge is on the absorbed one's stream (entityId) and in its survivor's history (scope):
+  // the journal of either third party shows it, and its reader had to be allowed to write both.
+  if (category === 'thirdParty' && mergeSelection.canHandle(event.type) && isRecord(event.data)) {
+    const survivorId = event.data['survivorId'];
+    if (typeof survivorId === 'string' && survivorId !== '') return survivorId;
+  }
   if (category === 'thirdParty') return idOf(event.streamName);
   const thirdPartyId = isRecord(event.data) ? event.data['thirdPartyId'] : undefined;
   return typeof thirdPartyId === 'string' && thirdPartyId !== '' ? thirdPartyId : auditScopes.global;

@@ -1,5 +1,6 @@
 import type { CommercialDocumentEvent, CommercialDocumentStatus, CommercialDocumentType } from '#domain';
 import type { EventEnvelope } from '#event-store';
+import { eitherFanOut, mergeFanOut, mergeSelection, rekeyMoved } from '../shared/merge.js';
 import type { CollectionDefinition } from '#read-store';
 import type { Projection } from '../projection.js';
 import { eventSelection } from '../shared/event-selection.js';
@@ -26,6 +27,8 @@ export type CommercialDocumentStatusEntry = {
 export type CommercialDocumentEntry = {
   readonly id: string;
   readonly thirdPartyId: string;
+  /** The absorbed third party while a merge makes the record read as the survivor's (docs/decisions/0029-merge.md). */
+  readonly mergedFrom?: string;
   readonly type: CommercialDocumentType;
   readonly ref: string;
   readonly label: string | null;
@@ -63,6 +66,7 @@ export const evolveCommercialDocuments = (
   if (erasureSelection.select(envelope) !== null) {
     return doc === null ? doc : { ...doc, label: erasedText(doc.label), lastPosition: envelope.position.toString() };
   }
+  if (mergeSelection.select(envelope) !== null) return rekeyMoved(doc, envelope);
   const event = selection.select(envelope);
   if (event === null) return doc;
   const recordedAt = utcInstant(event.metadata.occurredAt);
@@ -114,9 +118,12 @@ export const evolveCommercialDocuments = (
 export const commercialDocumentsProjection: Projection<CommercialDocumentEntry> = {
   name: 'commercial-documents.v1',
   collection: commercialDocumentsCollection,
-  canHandle: (type) => selection.canHandle(type) || erasureSelection.canHandle(type),
+  canHandle: (type) => selection.canHandle(type) || erasureSelection.canHandle(type) || mergeSelection.canHandle(type),
   documentId: (envelope) => selection.select(envelope)?.data.documentId ?? null,
   evolve: evolveCommercialDocuments,
-  fanOut: erasureFanOut({ byThirdParty: (thirdPartyId) => [{ field: 'thirdPartyId', op: 'eq', value: thirdPartyId }] }),
+  fanOut: eitherFanOut(
+    mergeFanOut('documentIds'),
+    erasureFanOut({ byThirdParty: (thirdPartyId) => [{ field: 'thirdPartyId', op: 'eq', value: thirdPartyId }] }),
+  ),
   forgets: ['thirdParty'],
 };

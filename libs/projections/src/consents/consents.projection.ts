@@ -12,6 +12,7 @@ import {
   type ThirdPartyForgotten,
 } from '#domain';
 import type { EventEnvelope } from '#event-store';
+import { mergeFanOut, mergeSelection, rekeyMoved } from '../shared/merge.js';
 import type { CollectionDefinition } from '#read-store';
 import { eventSelection } from '../shared/event-selection.js';
 import type { EnvelopeOf, Projection } from '../projection.js';
@@ -42,6 +43,8 @@ export type ConsentsEntry = {
   readonly subjectId: string;
   /** The third party the subject is or belongs to: what scope is judged on. */
   readonly thirdPartyId: string;
+  /** A contact's absorbed third party while a merge makes it the survivor's (docs/decisions/0029-merge.md). */
+  readonly mergedFrom?: string;
   /** The decisions in force, one per purpose and channel (see `currentConsents`), in purpose then channel order. */
   readonly current: ConsentEntryDecision[];
   /** Every decision, in the order they were recorded. */
@@ -75,10 +78,11 @@ const selection = eventSelection<ConsentsEvent>(['ConsentRecorded', 'ContactForg
 export const consentsCollection: CollectionDefinition = {
   name: 'consents',
   indexes: ['subjectKind', 'thirdPartyId', 'terms'],
+  listFields: ['terms'],
 };
 
 export const evolveConsents = (doc: ConsentsEntry | null, envelope: EventEnvelope): ConsentsEntry | null => {
-  listFields: ['terms'],
+  if (mergeSelection.select(envelope) !== null) return rekeyMoved(doc, envelope);
   const event = selection.select(envelope);
   if (event === null) return doc;
   switch (event.type) {
@@ -88,11 +92,14 @@ export const evolveConsents = (doc: ConsentsEntry | null, envelope: EventEnvelop
       const history = [...(doc?.history ?? []), decision];
       // The domain's rule decides what is in force, so the read model and the decider never disagree.
       const current = decisionsInForce(history);
+      // A moved contact's decision names the third party its own stream knows: the absorbed one.
+      const moved = doc?.mergedFrom !== undefined && doc.mergedFrom === thirdPartyId;
       return {
         id: consentsEntryId(subjectKind, subjectId),
         subjectKind,
         subjectId,
-        thirdPartyId,
+        thirdPartyId: moved ? doc.thirdPartyId : thirdPartyId,
+        ...(moved ? { mergedFrom: doc.mergedFrom } : {}),
         current,
         history,
         terms: consentTerms(current),
@@ -128,7 +135,7 @@ const subjectOf = (event: EnvelopeOf<ConsentsEvent>): { readonly kind: ConsentSu
 export const consentsProjection: Projection<ConsentsEntry> = {
   name: 'consents.v1',
   collection: consentsCollection,
-  canHandle: selection.canHandle,
+  canHandle: (type) => selection.canHandle(type) || mergeSelection.canHandle(type),
   documentId: (envelope) => {
     const event = selection.select(envelope);
     if (event === null) return null;
@@ -136,4 +143,6 @@ export const consentsProjection: Projection<ConsentsEntry> = {
     return consentsEntryId(subject.kind, subject.id);
   },
   evolve: evolveConsents,
+  // The decisions of the contacts a merge moved follow them; a third party's own stay its own.
+  fanOut: mergeFanOut('contactIds', (contactId) => consentsEntryId('contact', contactId)),
 };

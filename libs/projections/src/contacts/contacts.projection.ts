@@ -2,6 +2,7 @@ import { eventSelection } from '../shared/event-selection.js';
 import { ERASED, type ContactChannel, type ContactEvent, type FieldChange } from '#domain';
 import { erasedText } from '../shared/erasure.js';
 import type { EventEnvelope } from '#event-store';
+import { mergeFanOut, mergeSelection, rekeyMoved } from '../shared/merge.js';
 import type { CollectionDefinition } from '#read-store';
 import { directoryNameKey } from '../directory/directory.projection.js';
 import type { Projection } from '../projection.js';
@@ -10,6 +11,8 @@ import type { Projection } from '../projection.js';
 export type ContactEntry = {
   readonly id: string;
   readonly thirdPartyId: string;
+  /** The absorbed third party while a merge makes the record read as the survivor's (docs/decisions/0029-merge.md). */
+  readonly mergedFrom?: string;
   readonly firstName: string | null;
   readonly lastName: string;
   /** "First Last", or the last name alone. */
@@ -111,6 +114,7 @@ const eraseContact = (entry: Mutable<ContactEntry>, forgottenAt: string): void =
 };
 
 export const evolveContacts = (doc: ContactEntry | null, envelope: EventEnvelope): ContactEntry | null => {
+  if (mergeSelection.select(envelope) !== null) return rekeyMoved(doc, envelope);
   const event = asContactsEvent(envelope);
   if (event === null) return doc;
   switch (event.type) {
@@ -165,8 +169,9 @@ export const evolveContacts = (doc: ContactEntry | null, envelope: EventEnvelope
 export const contactsProjection: Projection<ContactEntry> = {
   name: 'contacts.v1',
   collection: contactsCollection,
-  canHandle: selection.canHandle,
+  canHandle: (type) => selection.canHandle(type) || mergeSelection.canHandle(type),
   documentId: (envelope) => asContactsEvent(envelope)?.data.contactId ?? null,
   evolve: evolveContacts,
+  fanOut: mergeFanOut('contactIds'),
   forgets: ['contact'],
 };

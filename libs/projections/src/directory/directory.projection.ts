@@ -76,6 +76,12 @@ export type DirectoryEntry = {
    * read "[erased]" (or null, {} and [] for what was empty). Absent or null otherwise.
    */
   readonly forgottenAt?: string | null;
+  /**
+   * The survivor this third party was merged into, and when: absent while it is
+   * not merged (an unmerge removes both). Lists leave a merged entry out.
+   */
+  readonly mergedInto?: string;
+  readonly mergedAt?: string;
   readonly registeredAt: string;
   readonly registeredBy: string;
   /** When the third party itself last changed (exchanges and notes do not count). */
@@ -130,6 +136,8 @@ const selection = eventSelection<DirectoryEvent>([
   'ThirdPartyArchived',
   'ProspectConverted',
   'ThirdPartyForgotten',
+  'ThirdPartyMerged',
+  'ThirdPartyUnmerged',
   'ExchangeLogged',
   'ExchangeUpdated',
   'NoteAdded',
@@ -156,7 +164,9 @@ export const directoryCollection: CollectionDefinition = {
     'consentTerms',
     'archived',
     'registeredAt',
+    'mergedInto',
   ],
+  listFields: ['namePrefixes', 'roles', 'categories', 'tags', 'customFieldTerms', 'consentTerms'],
 };
 
 
@@ -166,7 +176,6 @@ const copyOf = <T>(value: T): T => structuredClone(value);
 
 /** Fields a change may name directly; anything else (a future field) is ignored, not guessed at. */
 const plainFields: ReadonlySet<string> = new Set([
-  listFields: ['namePrefixes', 'roles', 'categories', 'tags', 'customFieldTerms', 'consentTerms'],
   'name',
   'kind',
   'roles',
@@ -339,6 +348,19 @@ export const evolveDirectory = (doc: DirectoryEntry | null, envelope: EventEnvel
       if (doc === null) return doc;
       const { forgottenAt } = event.data;
       return ownEvent(doc, event, (entry) => eraseDirectoryEntry(entry, forgottenAt));
+    }
+    case 'ThirdPartyMerged': {
+      if (doc === null) return doc;
+      const { survivorId, mergedAt } = event.data;
+      return ownEvent(doc, event, (entry) => {
+        entry.mergedInto = survivorId;
+        entry.mergedAt = mergedAt;
+      });
+    }
+    case 'ThirdPartyUnmerged': {
+      if (doc === null) return doc;
+      const { mergedInto: _survivor, mergedAt: _at, ...rest } = doc;
+      return ownEvent(rest, event, () => undefined);
     }
     case 'ExchangeLogged':
     case 'ExchangeUpdated':

@@ -111,6 +111,29 @@ export class DirectoryQueries {
     }
   }
 
+  /** The ids of the third parties merged into `survivorId` (while the merges hold), in id order. */
+  async mergedInto(survivorId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.collection.find({ where: [{ field: 'mergedInto', op: 'eq', value: survivorId }], first: SCOPE_READ_PAGE, after });
+      for (const item of page.items) ids.push(item.doc.id);
+      if (!page.hasNextPage) return ids;
+      after = page.endCursor;
+    }
+  }
+
+  /**
+   * Every listed entry (merged ones left out), a page at a time in id order:
+   * what duplicate detection compares. `scope` as in `list`.
+   */
+  async listedPage(args: { first: number; after?: string | null; includeArchived?: boolean; scope?: DirectoryListArgs['scope'] }): Promise<Page<DirectoryEntry>> {
+    const where: Filter[] = [{ field: 'mergedInto', op: 'eq', value: null }];
+    if (args.includeArchived !== true) where.push({ field: 'archived', op: 'eq', value: false });
+    if (args.scope) where.push(...scopeWhere(args.scope.scope, args.scope.userId));
+    return this.collection.find({ where, first: args.first, after: args.after ?? null });
+  }
+
   async list(args: DirectoryListArgs): Promise<DirectoryPage> {
     const where = directoryWhere(args.filter ?? {});
     if (args.scope) where.push(...scopeWhere(args.scope.scope, args.scope.userId));
@@ -127,6 +150,8 @@ export class DirectoryQueries {
     const where: Filter[] = [
       { field: 'roles', op: 'contains', value: args.role },
       { field: 'lastInteractionKey', op: 'lt', value: instantArgument('before', args.before) },
+      // A merged third party's records read as its survivor's: the survivor is the one judged.
+      { field: 'mergedInto', op: 'eq', value: null },
     ];
     return this.collection.find({ where, first: args.first, after: args.after ?? null });
   }
@@ -149,6 +174,8 @@ const directoryWhere = (filter: DirectoryFilter): Filter[] => {
     if (value != null) where.push({ field, op: 'contains', value });
   };
   if (filter.includeArchived !== true) where.push({ field: 'archived', op: 'eq', value: false });
+  // The absorbed side of a merge is read by id only (`mergedInto` says where it went).
+  where.push({ field: 'mergedInto', op: 'eq', value: null });
   eq('kind', filter.kind);
   contains('roles', filter.role);
   eq('prospectStatus', filter.prospectStatus);

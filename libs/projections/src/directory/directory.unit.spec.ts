@@ -457,8 +457,9 @@ describe('directory projection', () => {
         'consentTerms',
         'archived',
         'registeredAt',
+        'mergedInto',
       ],
-    });
       listFields: ['namePrefixes', 'roles', 'categories', 'tags', 'customFieldTerms', 'consentTerms'],
+    });
   });
 });

@@ -3,6 +3,7 @@ import { erasedText, erasureFanOut, erasureSelection } from '../shared/erasure.j
 import { utcInstant } from '../shared/read-model-keys.js';
 import { exchangeParticipants, type ExchangeEvent, type ExchangeStatus, type FieldChange, type JsonValue, type LinkedDocumentType } from '#domain';
 import type { EventEnvelope } from '#event-store';
+import { eitherFanOut, mergeFanOut, mergeSelection, rekeyMoved } from '../shared/merge.js';
 import type { CollectionDefinition } from '#read-store';
 import type { Projection } from '../projection.js';
 
@@ -14,6 +15,8 @@ import type { Projection } from '../projection.js';
 export type ExchangeEntry = {
   readonly id: string;
   readonly thirdPartyId: string;
+  /** The absorbed third party while a merge makes the record read as the survivor's (docs/decisions/0029-merge.md). */
+  readonly mergedFrom?: string;
   readonly contactIds: string[];
   /**
    * Every contact the exchange ever named, removed ones included: its texts were
@@ -79,12 +82,12 @@ export const exchangesCollection: CollectionDefinition = {
     'linkedDocumentRef',
     'deleted',
   ],
-};
-
-
   // A third party's exchanges by date.
   compoundIndexes: [['thirdPartyId', 'occurredAt']],
   listFields: ['contactIds', 'namedContactIds', 'collaboratorIds', 'participantIds'],
+};
+
+
 const textOf = (value: JsonValue | undefined): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
 
 const participantsOf = exchangeParticipants;
@@ -143,6 +146,7 @@ const touched = (doc: ExchangeEntry, event: EventEnvelope, change: (entry: Mutab
 
 export const evolveExchanges = (doc: ExchangeEntry | null, envelope: EventEnvelope): ExchangeEntry | null => {
   if (erasureSelection.select(envelope) !== null) return doc === null ? doc : eraseExchange(doc, envelope);
+  if (mergeSelection.select(envelope) !== null) return rekeyMoved(doc, envelope);
   const event = asExchangesEvent(envelope);
   if (event === null) return doc;
   switch (event.type) {
@@ -212,12 +216,12 @@ export const exchangesProjection: Projection<ExchangeEntry> = {
   // v3: namedContactIds, which finds the exchanges of a forgotten contact.
   name: 'exchanges.v3',
   collection: exchangesCollection,
-  canHandle: (type) => selection.canHandle(type) || erasureSelection.canHandle(type),
+  canHandle: (type) => selection.canHandle(type) || erasureSelection.canHandle(type) || mergeSelection.canHandle(type),
   documentId: (envelope) => asExchangesEvent(envelope)?.data.exchangeId ?? null,
   evolve: evolveExchanges,
-  fanOut: erasureFanOut({
+  fanOut: eitherFanOut(mergeFanOut('exchangeIds'), erasureFanOut({
     byThirdParty: (thirdPartyId) => [{ field: 'thirdPartyId', op: 'eq', value: thirdPartyId }],
     byContact: (contactId) => [{ field: 'namedContactIds', op: 'contains', value: contactId }],
-  }),
+  })),
   forgets: ['thirdParty', 'contact'],
 };

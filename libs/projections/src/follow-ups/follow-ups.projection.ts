@@ -7,6 +7,7 @@ import {
   type FollowUpSkipReason,
 } from '#domain';
 import type { EventEnvelope } from '#event-store';
+import { mergeFanOut, mergeSelection, rekeyMoved } from '../shared/merge.js';
 import type { CollectionDefinition } from '#read-store';
 import type { Projection } from '../projection.js';
 import { eventSelection } from '../shared/event-selection.js';
@@ -39,6 +40,8 @@ export type FollowUpEntry = {
   readonly id: string;
   readonly kind: FollowUpKind;
   readonly thirdPartyId: string;
+  /** The absorbed third party while a merge makes the record read as the survivor's (docs/decisions/0029-merge.md). */
+  readonly mergedFrom?: string;
   readonly documentId: string | null;
   readonly ownerId: string | null;
   readonly cycle: number;
@@ -81,6 +84,7 @@ const changeStep = (
 };
 
 export const evolveFollowUps = (doc: FollowUpEntry | null, envelope: EventEnvelope): FollowUpEntry | null => {
+  if (mergeSelection.select(envelope) !== null) return rekeyMoved(doc, envelope);
   const event = selection.select(envelope);
   if (event === null) return doc;
   switch (event.type) {
@@ -147,7 +151,8 @@ export const evolveFollowUps = (doc: FollowUpEntry | null, envelope: EventEnvelo
 export const followUpsProjection: Projection<FollowUpEntry> = {
   name: 'follow-ups.v1',
   collection: followUpsCollection,
-  canHandle: selection.canHandle,
+  canHandle: (type) => selection.canHandle(type) || mergeSelection.canHandle(type),
   documentId: (envelope) => selection.select(envelope)?.data.followUpId ?? null,
   evolve: evolveFollowUps,
+  fanOut: mergeFanOut('followUpIds'),
 };

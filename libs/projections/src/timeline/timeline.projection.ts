@@ -32,6 +32,8 @@ export const timelineKinds = [
   'FOLLOW_UP_SENT',
   'COMMERCIAL_DOCUMENT_RECORDED',
   'COMMERCIAL_DOCUMENT_STATUS_CHANGED',
+  'THIRD_PARTY_MERGED',
+  'THIRD_PARTY_UNMERGED',
 ] as const;
 export type TimelineKind = (typeof timelineKinds)[number];
 
@@ -74,6 +76,8 @@ type TimelineEvent = EnvelopeOf<TimelineSource>;
 
 const selection = eventSelection<TimelineSource>([
   ...relationshipEventTypes,
+  'ThirdPartyMerged',
+  'ThirdPartyUnmerged',
   'FollowUpStepSent',
   'CommercialDocumentRecorded',
   'CommercialDocumentStatusChanged',
@@ -84,13 +88,13 @@ const asTimelineEvent = selection.select;
 export const timelineCollection: CollectionDefinition = {
   name: 'timeline',
   indexes: ['thirdPartyId', 'contactIds', 'kind', 'occurredAt', 'sortKey', 'exchangeId', 'documentId'],
+  // A third party's timeline, newest first: the API's most frequent read.
+  compoundIndexes: [['thirdPartyId', 'sortKey']],
+  listFields: ['contactIds'],
 };
 
 /** What an event contributes to its entry; the envelope supplies the rest. */
 interface EntryParts {
-  // A third party's timeline, newest first: the API's most frequent read.
-  compoundIndexes: [['thirdPartyId', 'sortKey']],
-  listFields: ['contactIds'],
   readonly thirdPartyId: string;
   readonly contactIds: readonly string[];
   readonly kind: TimelineKind;
@@ -304,6 +308,21 @@ const partsOf = (event: TimelineEvent): EntryParts => {
         summary: `Contact forgotten: personal data erased (${erasureGrounds(event.data.reason, event.data.reference)})`,
         contactId: event.data.contactId,
       };
+    // On the absorbed third party's timeline, which its survivor's shows while the merge holds.
+    case 'ThirdPartyMerged':
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: [],
+        kind: 'THIRD_PARTY_MERGED',
+        summary: `Merged into third party ${event.data.survivorId}`,
+      };
+    case 'ThirdPartyUnmerged':
+      return {
+        thirdPartyId: event.data.thirdPartyId,
+        contactIds: [],
+        kind: 'THIRD_PARTY_UNMERGED',
+        summary: `Unmerged from third party ${event.data.survivorId}`,
+      };
     case 'FollowUpStepSent':
       return {
         thirdPartyId: event.data.thirdPartyId,
@@ -362,6 +381,8 @@ const typesOfKind: Readonly<Record<TimelineKind, readonly TimelineSource['type']
   FOLLOW_UP_SENT: ['FollowUpStepSent'],
   COMMERCIAL_DOCUMENT_RECORDED: ['CommercialDocumentRecorded'],
   COMMERCIAL_DOCUMENT_STATUS_CHANGED: ['CommercialDocumentStatusChanged'],
+  THIRD_PARTY_MERGED: ['ThirdPartyMerged'],
+  THIRD_PARTY_UNMERGED: ['ThirdPartyUnmerged'],
 };
 
 const clearFieldsOfKind = new Map<TimelineKind, ReadonlySet<string>>(

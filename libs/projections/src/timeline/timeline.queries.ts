@@ -17,6 +17,12 @@ export interface TimelineListArgs {
   /** Exactly one of thirdPartyId and contactId: whose timeline. */
   readonly thirdPartyId?: string | null;
   readonly contactId?: string | null;
+  /**
+   * The third parties merged into `thirdPartyId` (DirectoryQueries.mergedInto):
+   * their entries, before and after the merge, are on the survivor's timeline
+   * while the merge holds. Entries are not re-keyed, so an unmerge moves nothing back.
+   */
+  readonly mergedThirdPartyIds?: readonly string[] | null;
   /** Page size, 1..100. */
   readonly first: number;
   readonly after?: string | null;
@@ -68,7 +74,14 @@ const accessWhere = (access: TimelineAccess): Filter[] => {
 
 const timelineWhere = (args: TimelineListArgs, readable: readonly TimelineKind[] | null): Filter[] => {
   const where: Filter[] = [];
-  if (args.thirdPartyId != null) where.push({ field: 'thirdPartyId', op: 'eq', value: args.thirdPartyId });
+  if (args.thirdPartyId != null) {
+    const merged = args.mergedThirdPartyIds ?? [];
+    where.push(
+      merged.length === 0
+        ? { field: 'thirdPartyId', op: 'eq', value: args.thirdPartyId }
+        : { field: 'thirdPartyId', op: 'in', value: [args.thirdPartyId, ...merged] },
+    );
+  }
   if (args.contactId != null) where.push({ field: 'contactIds', op: 'contains', value: args.contactId });
   if (where.length !== 1) throw new RangeError('thirdPartyId, contactId: exactly one of them must be given');
   const filter = args.filter ?? {};
