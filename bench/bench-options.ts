@@ -108,6 +108,7 @@ export const FIGURE_IDS = [
   'replay',
   'cold-start',
   'peak-rss',
+  'import',
 ] as const;
 
 const USAGE = `usage: npm run bench -- [--quick | --tiny] [--seed S] [--only id,id] [--keep] [--reuse DIR] [--no-cache] [--out FILE]

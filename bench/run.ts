@@ -8,6 +8,7 @@ import { coldStart, graphqlHttp, measureServer, peakRss } from './figures/graphq
 import { peerAppend, peerRead, measurePeer } from './figures/peer-comparison.figure.js';
 import { catchUpMongo, catchUpSqlite, measureMongoCatchUp, measureSqliteCatchUp } from './figures/projection-catch-up.figure.js';
 import { measureLag, projectionLag } from './figures/projection-lag.figure.js';
+import { importLines, measureImport } from './figures/import.figure.js';
 import { measureReplay, replay } from './figures/replay.figure.js';
 import { measureTimeline, timelineInProcess } from './figures/timeline-query.figure.js';
 import type { BenchContext } from './support/bench-context.js';
@@ -27,6 +28,7 @@ const TABLE_ORDER: readonly FigureSpec[] = [
   replay,
   coldStart,
   peakRss,
+  importLines,
 ];
 
 interface Step {
@@ -52,6 +54,7 @@ const STEPS: readonly Step[] = [
   { ids: ['commands-normal'], title: 'commands/s, synchronous=NORMAL', specs: [commandsNormal], run: (ctx) => measureCommandThroughput(ctx, 'normal') },
   { ids: ['commands-full'], title: 'commands/s, synchronous=FULL', specs: [commandsFull], run: (ctx) => measureCommandThroughput(ctx, 'full') },
   { ids: ['peer'], title: 'Emmett SQLite, same events, same run', specs: [peerAppend, peerRead], run: measurePeer },
+  { ids: ['import'], title: 'CSV import, 100,000 lines', specs: [importLines], run: measureImport },
 ];
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
