@@ -11,6 +11,7 @@ import { retentionQueueProjection } from './retention/retention-queue.projection
 import { commercialDocumentsProjection } from './commercial-documents/commercial-documents.projection.js';
 import { followUpsProjection } from './follow-ups/follow-ups.projection.js';
 import { activitiesProjection } from './activities/activities.projection.js';
+import { metricsProjection } from './metrics/metrics.projection.js';
 import type { Projection } from './projection.js';
 
 /** Every read model of Suivi, in the order the worker starts them. */
@@ -28,4 +29,5 @@ export const projections: readonly Projection[] = [
   commercialDocumentsProjection,
   followUpsProjection,
   activitiesProjection,
+  metricsProjection,
 ];

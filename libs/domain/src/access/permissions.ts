@@ -22,6 +22,11 @@ export const permissions = [
   'admin.usersAndGroups',
   /** Personal data (GDPR): forgetting a person, exporting what Suivi holds about them, the retention queue. */
   'privacy.manage',
+  /**
+   * Conversion metrics (analytics): aggregates over the third parties the
+   * user's scope admits, now or as of any past instant.
+   */
+  'analytics.read',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -44,8 +49,9 @@ export interface DefaultGroup {
  * administrators hold every permission, and only they administer users and
  * act on personal data as such (`privacy.manage`: forget a person, export what
  * Suivi holds about them, the retention queue). Every group sees the whole
- * team's exchanges (`exchanges.seeAll`). An admin group created before a
- * permission existed does not hold it: grant it with `changeGroupPermissions`
+ * team's exchanges (`exchanges.seeAll`); sales (their conversion) and
+ * accounting (dunning) read the metrics (`analytics.read`). A group created
+ * before a permission existed does not hold it: grant it with `changeGroupPermissions`
  * (`suivi groups permissions admin --add privacy.manage`).
  * Lists are in the canonical order of `permissions`.
  */
@@ -61,6 +67,7 @@ export const defaultGroups: readonly DefaultGroup[] = [
       ...all('documents', 'read', 'create', 'update'),
       ...all('followUps', 'read', 'create', 'update', 'delete'),
       'exchanges.seeAll',
+      'analytics.read',
     ],
   },
   {
@@ -88,6 +95,7 @@ export const defaultGroups: readonly DefaultGroup[] = [
       ...all('followUps', 'read'),
       'exchanges.seeAll',
       'auditJournal.read',
+      'analytics.read',
     ],
   },
   { code: 'admin', name: 'Administrators', permissions: [...permissions] },

@@ -155,7 +155,7 @@ describe('default groups', () => {
 
 describe('permission codes', () => {
   it('cover read, create, update and delete of every module, plus the cross-cutting ones', () => {
-    expect(permissions).toHaveLength(6 * 4 + 4);
+    expect(permissions).toHaveLength(6 * 4 + 5);
     expect(permissions).toEqual(
       expect.arrayContaining([
         'thirdParties.read',
@@ -165,6 +165,7 @@ describe('permission codes', () => {
         'auditJournal.read',
         'admin.usersAndGroups',
         'privacy.manage',
+        'analytics.read',
       ]),
     );
   });
