@@ -1,0 +1,3 @@
+export * from './html.js';
+export * from './chart-library.js';
+export * from './conversion-report.js';
