@@ -1,13 +1,16 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { loadConfig } from '#platform';
+import { loadConfig, processMetrics } from '#platform';
 import { APP_FILTER } from '@nestjs/core';
-import { formatError } from './graphql/errors.js';
+import { formatError, variableErrorLimit } from './graphql/errors.js';
 import { GraphQLErrorFilter } from './graphql/graphql-error.filter.js';
 import { graphqlHardening } from './graphql/hardening.js';
-import { HealthController } from './health/health.controller.js';
+import { HealthModule } from './health/health.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
+import { graphqlErrorMetrics } from './observability/graphql-error-metrics.plugin.js';
 import { InfrastructureModule } from './infrastructure/infrastructure.module.js';
 import { AuditJournalModule } from './audit-journal/audit-journal.module.js';
 import { ContactModule } from './contact/contact.module.js';
@@ -24,6 +27,9 @@ import { ErasureModule } from './privacy/erasure.module.js';
 import { FollowUpApiModule } from './follow-up/follow-up.module.js';
 import { ActivityModule } from './activity/activity.module.js';
 import { CalendarModule } from './calendar/calendar.module.js';
+import { DuplicatesModule } from './duplicates/duplicates.module.js';
+import { ImportExportModule } from './import-export/import-export.module.js';
+import { AnalyticsModule } from './analytics/analytics.module.js';
 
 /** Every GraphQL feature module; schema-sdl.ts lists their resolvers for the printed contract. */
 export const featureModules = [
@@ -42,6 +48,9 @@ export const featureModules = [
   FollowUpApiModule,
   ActivityModule,
   CalendarModule,
+  DuplicatesModule,
+  ImportExportModule,
+  AnalyticsModule,
 ];
 
 @Module({})
@@ -53,6 +62,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         InfrastructureModule,
+        // Before the feature modules: its request hook runs first, so even a refused request has a correlation id.
+        ObservabilityModule,
+        HealthModule,
         CqrsModule.forRoot(),
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -64,11 +76,13 @@ export class AppModule {
           includeStacktraceInErrorResponses: !production,
           ...graphqlHardening(limits, production),
           formatError: formatError(production),
+          // No cache hints are used: without the default cache-control plugin, Apollo
+          // does not wrap every field resolver to collect them.
+          plugins: [graphqlErrorMetrics(processMetrics()), variableErrorLimit, ApolloServerPluginCacheControlDisabled()],
         }),
         ...featureModules,
         ...extra,
       ],
-      controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: GraphQLErrorFilter }],
     };
   }

@@ -15,6 +15,9 @@ import { ErasureResolver } from './privacy/erasure.resolver.js';
 import { CommercialDocumentFollowUpsResolver, FollowUpResolver } from './follow-up/follow-up.resolver.js';
 import { ActivityResolver, ThirdPartyActivitiesResolver } from './activity/activity.resolver.js';
 import { CalendarFeedResolver } from './calendar/calendar-feed.resolver.js';
+import { DuplicatesResolver } from './duplicates/duplicates.resolver.js';
+import { ImportExportResolver } from './import-export/import-export.resolver.js';
+import { AnalyticsResolver } from './analytics/analytics.resolver.js';
 
 /** Every resolver class of the API: the contract is generated from these. */
 export const resolvers = [
@@ -40,6 +43,9 @@ export const resolvers = [
   ActivityResolver,
   ThirdPartyActivitiesResolver,
   CalendarFeedResolver,
+  DuplicatesResolver,
+  ImportExportResolver,
+  AnalyticsResolver,
 ];
 
 /** The GraphQL contract as the code defines it, sorted like the running server's. */

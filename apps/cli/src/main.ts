@@ -7,9 +7,14 @@ import { openCodec, describeStores, loadConfig, openEventStore, openReadStore, s
 import { ProjectionRunner, projections, UnknownProjection } from '#projections';
 import { registerAccessCommands } from './access.commands.js';
 import { registerAuditCommands } from './audit.commands.js';
+import { registerBackupCommands } from './backup.commands.js';
 import { registerPrivacyExportCommands } from './privacy-export.commands.js';
 import { registerPrivacyCommands } from './privacy.commands.js';
 import { registerRetentionCommands } from './retention.commands.js';
+import { registerImportCommands } from './import.commands.js';
+import { registerReplayCommands } from './replay.commands.js';
+import { registerExportEventsCommands } from './export-events.commands.js';
+import { registerReportCommands } from './report.commands.js';
 
 /**
  * `suivi`: operator commands. They open the stores the same way the server does
@@ -138,9 +143,14 @@ projectionsCommand
 
 registerAccessCommands(program);
 registerAuditCommands(program);
+registerBackupCommands(program);
 registerPrivacyExportCommands(program);
 registerPrivacyCommands(program);
 registerRetentionCommands(program);
+registerImportCommands(program);
+registerReplayCommands(program);
+registerExportEventsCommands(program);
+registerReportCommands(program);
 
 program.exitOverride();
 try {

@@ -43,3 +43,4 @@ export * from './mail/templates.js';
 export * from './mail/collaborator-notification.js';
 export * from './follow-up/index.js';
 export * from './activity/index.js';
+export * from './matching/index.js';

@@ -5,3 +5,7 @@ export * from './catalogue.js';
 export * from './retention.js';
 export * from './mail/mailer.js';
 export * from './mail/notification-template.js';
+export * from './observability/index.js';
+export * from './backup/index.js';
+export * from './import/index.js';
+export * from './report/index.js';

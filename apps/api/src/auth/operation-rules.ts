@@ -117,6 +117,22 @@ export const operationRules = {
   // A user's own calendar feed: the mutations take no user id.
   'Mutation.issueCalendarFeed': 'authenticated',
   'Mutation.revokeCalendarFeed': 'authenticated',
+  // Merges are reversible and journaled, and move nothing a user who may update both third parties could not move by hand.
+  'Mutation.mergeThirdParties': 'thirdParties.update',
+  'Mutation.unmergeThirdParties': 'thirdParties.update',
+  'Query.duplicateCandidates': 'thirdParties.read',
+  // Imports: the guard checks creation; the resolver also asks for update, which a matching line needs.
+  'Mutation.importThirdParties': 'thirdParties.create',
+  'Mutation.importContacts': 'contacts.create',
+  // Exports read what the list queries read, through their paths.
+  'Query.exportThirdParties': 'thirdParties.read',
+  'Query.exportExchanges': 'exchanges.read',
+  // Analytics: aggregates with ids and codes only, over the caller's scope.
+  'Query.conversionMetrics': 'analytics.read',
+  'Query.prospectPipeline': 'analytics.read',
+  'Query.followUpEffectiveness': 'analytics.read',
+  'Query.lastContactDistribution': 'analytics.read',
+  'Query.exchangeFrequency': 'analytics.read',
 } as const satisfies Record<string, AccessRule>;
 
 export type GuardedField = keyof typeof operationRules;
