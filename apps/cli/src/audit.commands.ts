@@ -1,9 +1,10 @@
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { EventCodec, EventStore } from '#event-store';
-import { openCodec, describeStores, loadConfig, openEventStore, openReadStore } from '#platform';
+import { describeStores, loadConfig } from '#platform';
 import { verifyAuditJournal, type AuditAnchor } from '#projections';
 import type { ReadStore } from '#read-store';
+import { withCliStores } from './cli-stores.js';
 
 /**
  * `suivi audit verify`: recomputes the audit journal and its hash chain from the
@@ -100,17 +101,7 @@ export async function verifyAudit(session: AuditSession, options: VerifyCommandO
 }
 
 export async function withAuditSession<T>(work: (session: AuditSession) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const store = openEventStore(config);
-  const readStore = await openReadStore(config);
-  const codec = await openCodec(config);
-  try {
-    return await work({ store, readStore, codec });
-  } finally {
-    await codec.close();
-    await readStore.close();
-    await store.close();
-  }
+  return withCliStores(({ store, readStore, codec }) => work({ store, readStore, codec }));
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

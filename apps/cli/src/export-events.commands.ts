@@ -6,10 +6,9 @@ import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { ERASED, personalDataRuleOf } from '#domain';
 import { PERSONAL_DATA_FIELD, type EventCodec, type EventEnvelope, type EventStore, type KeyRing, type StoredEvent } from '#event-store';
-import { loadConfig, openCodec, openReadStore } from '#platform';
 import { GroupQueries, UserQueries } from '#projections';
 import type { ReadStore } from '#read-store';
-import { openLiveLogForReading } from './replay.commands.js';
+import { withCliStores } from './cli-stores.js';
 
 /**
  * `suivi export events --from POS --to POS --format ndjson|csv [--out FILE] [--as LOGIN]`:
@@ -250,17 +249,7 @@ export async function exportEvents(session: ExportEventsSession, args: ExportEve
 
 /** The live log opened read-only when it is the embedded SQLite file. */
 export async function withExportEventsSession<T>(work: (session: ExportEventsSession) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const store = openLiveLogForReading(config);
-  const readStore = await openReadStore(config);
-  const codec = await openCodec(config);
-  try {
-    return await work({ store, readStore, codec });
-  } finally {
-    await codec.close();
-    await readStore.close();
-    await store.close();
-  }
+  return withCliStores(({ store, readStore, codec }) => work({ store, readStore, codec }), { readOnlyLog: true });
 }
 
 /** `export` may be shared with later exports: whichever registers first creates it. */

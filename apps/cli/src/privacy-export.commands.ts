@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { EventCodec, EventStore } from '#event-store';
-import { describeStores, loadConfig, openCodec, openEventStore, openReadStore, systemClock, type Clock } from '#platform';
+import { describeStores, loadConfig, systemClock, type Clock } from '#platform';
 import { auditJournalProjection, renderSubjectExportHtml, SubjectExporter, timelineProjection, type DataSubject } from '#projections';
 import type { ReadStore } from '#read-store';
+import { withCliStores } from './cli-stores.js';
 
 /**
  * `suivi privacy export <contact|third-party> <id> --out file.json [--html file.html]`:
@@ -75,17 +76,7 @@ export async function exportSubject(session: ExportSession, args: ExportArgs, ou
 }
 
 export async function withExportSession<T>(work: (session: ExportSession) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const store = openEventStore(config);
-  const readStore = await openReadStore(config);
-  const codec = await openCodec(config);
-  try {
-    return await work({ store, readStore, codec, clock: systemClock });
-  } finally {
-    await codec.close();
-    await readStore.close();
-    await store.close();
-  }
+  return withCliStores(({ store, readStore, codec }) => work({ store, readStore, codec, clock: systemClock }));
 }
 
 /** `privacy` is shared with the erasure commands: whichever registers first creates it. */

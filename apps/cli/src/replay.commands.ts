@@ -3,7 +3,6 @@ import path from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import {
-  SqliteEventStore,
   type AllSubscription,
   type AppendResult,
   type EventCodec,
@@ -12,9 +11,10 @@ import {
   type ReadAllPage,
   type StoredEvent,
 } from '#event-store';
-import { EVENT_STORE_FILE, KEY_STORE_FILE, loadConfig, openCodec, openEventStore, READ_STORE_FILE, type SuiviConfig } from '#platform';
+import { EVENT_STORE_FILE, KEY_STORE_FILE, loadConfig, openCodec, READ_STORE_FILE } from '#platform';
 import { handledAt, ProjectionRunner, projections as allProjections, type Projection } from '#projections';
 import { SqliteReadStore } from '#read-store';
+import { openLiveLogForReading } from './cli-stores.js';
 
 /**
  * `suivi replay --until DATE --projection NAME --out DIR`: a read model as it
@@ -295,19 +295,6 @@ export async function replay(session: ReplaySession, args: ReplayArgs, output: R
     await runner.stop();
     await readStore.close();
   }
-}
-
-/**
- * The live event log for a command that only reads it: EventStoreDB as the
- * server connects to it, or the embedded SQLite file opened read-only (which
- * must exist: read-only, SQLite would not create it, and an empty log is more
- * likely a wrong SUIVI_DATA_DIR than a fact).
- */
-export function openLiveLogForReading(config: SuiviConfig): EventStore {
-  if (config.eventStoreUrl) return openEventStore(config);
-  const file = path.join(config.dataDir, EVENT_STORE_FILE);
-  if (!existsSync(file)) throw new Error(`no event log at ${file}: set SUIVI_DATA_DIR to the server's data directory (or EVENTSTORE_URL)`);
-  return SqliteEventStore.open({ file, readonly: true });
 }
 
 /** The live log opened for reading only; the codec reads the subject keys. */

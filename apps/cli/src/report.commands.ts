@@ -6,9 +6,6 @@ import type { EventCodec, EventStore } from '#event-store';
 import {
   buildConversionReport,
   chartJsLibrary,
-  loadConfig,
-  openCodec,
-  openReadStore,
   renderConversionReportHtml,
   systemClock,
   type Clock,
@@ -16,7 +13,8 @@ import {
 } from '#platform';
 import { MetricsQueries, metricsProjection, replayMetricsFacts, UserQueries, type MetricsFactsEntry } from '#projections';
 import type { ReadStore } from '#read-store';
-import { openLiveLogForReading, parseInstant } from './replay.commands.js';
+import { parseInstant } from './replay.commands.js';
+import { withCliStores } from './cli-stores.js';
 
 /**
  * `suivi report conversion --from DATE --to DATE --out report.html [--as-of DATE]`:
@@ -122,17 +120,7 @@ export async function writeConversionReport(session: ReportSession, args: Conver
 }
 
 export async function withReportSession<T>(work: (session: ReportSession) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const store = openLiveLogForReading(config);
-  const readStore = await openReadStore(config);
-  const codec = await openCodec(config);
-  try {
-    return await work({ store, readStore, codec, clock: systemClock });
-  } finally {
-    await codec.close();
-    await readStore.close();
-    await store.close();
-  }
+  return withCliStores(({ store, readStore, codec }) => work({ store, readStore, codec, clock: systemClock }), { readOnlyLog: true });
 }
 
 export function registerReportCommands(program: Command): void {

@@ -4,6 +4,7 @@ import { MetricsQueries, type MetricsGroupBy, type MetricsPeriod, type MetricsSc
 import type { Viewer } from '#security';
 import { viewerOf } from '../auth/request-identity.js';
 import { badUserInput } from '../graphql/errors.js';
+import { offsetCursors } from '../graphql/offset-cursors.js';
 import { ReadConsistency } from '../graphql/read-consistency.js';
 import { AFTER_ARG, FIRST_ARG, pageSize, type Connection } from '../graphql/relay.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
@@ -17,17 +18,7 @@ import {
   ProspectPipeline,
 } from './analytics.types.js';
 
-const CURSOR_PREFIX = 'freq:';
-
-const cursorOf = (offset: number): string => Buffer.from(`${CURSOR_PREFIX}${offset}`).toString('base64url');
-
-const offsetAfter = (after: string | null | undefined): number => {
-  if (after === null || after === undefined) return 0;
-  const text = Buffer.from(after, 'base64url').toString();
-  const offset = text.startsWith(CURSOR_PREFIX) ? Number(text.slice(CURSOR_PREFIX.length)) : Number.NaN;
-  if (!Number.isInteger(offset) || offset < 1) throw badUserInput('after', 'is not a cursor this query returned');
-  return offset;
-};
+const { cursorOf, offsetAfter } = offsetCursors('freq:');
 
 const periodOf = (from: string, to: string): MetricsPeriod => {
   const period = { from: new Date(from), to: new Date(to) };

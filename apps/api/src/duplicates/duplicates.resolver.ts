@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { DirectoryQueries, type DirectoryEntry } from '#projections';
 import { viewerOf } from '../auth/request-identity.js';
 import { badUserInput } from '../graphql/errors.js';
+import { offsetCursors } from '../graphql/offset-cursors.js';
 import { ReadConsistency } from '../graphql/read-consistency.js';
 import { AFTER_ARG, FIRST_ARG, pageSize, type Connection } from '../graphql/relay.js';
 import { thirdPartyFromDirectory } from '../third-party/third-party.mapper.js';
@@ -11,17 +12,7 @@ import { DuplicateCandidate, DuplicateCandidateConnection } from './duplicates.t
 
 export const DEFAULT_MIN_SCORE = 0.5;
 const READ_PAGE = 1_000;
-const CURSOR_PREFIX = 'dup:';
-
-const cursorOf = (offset: number): string => Buffer.from(`${CURSOR_PREFIX}${offset}`).toString('base64url');
-
-const offsetAfter = (after: string | null | undefined): number => {
-  if (after === null || after === undefined) return 0;
-  const text = Buffer.from(after, 'base64url').toString();
-  const offset = text.startsWith(CURSOR_PREFIX) ? Number(text.slice(CURSOR_PREFIX.length)) : Number.NaN;
-  if (!Number.isInteger(offset) || offset < 1) throw badUserInput('after', 'is not a cursor this query returned');
-  return offset;
-};
+const { cursorOf, offsetAfter } = offsetCursors('dup:');
 
 const candidateOf = (entry: DirectoryEntry): CandidateRecord => ({
   id: entry.id,
