@@ -166,6 +166,8 @@ export const directoryCollection: CollectionDefinition = {
     'registeredAt',
     'mergedInto',
   ],
+  // Every list leaves out archived and merged third parties: its count is read from this index alone.
+  compoundIndexes: [['archived', 'mergedInto']],
   listFields: ['namePrefixes', 'roles', 'categories', 'tags', 'customFieldTerms', 'consentTerms'],
 };
 

@@ -459,6 +459,7 @@ describe('directory projection', () => {
         'registeredAt',
         'mergedInto',
       ],
+      compoundIndexes: [['archived', 'mergedInto']],
       listFields: ['namePrefixes', 'roles', 'categories', 'tags', 'customFieldTerms', 'consentTerms'],
     });
   });

@@ -366,7 +366,8 @@ function typeTest(operand: Operand, value: number | string): string {
 
 function equals(operand: Operand, value: Scalar): Sql {
   if (value === null) return { sql: `${operand.value} IS NULL`, params: [] };
-  if (typeof value === 'boolean') return { sql: `${operand.type} = '${String(value)}'`, params: [] };
+  // The value too (SQLite reads JSON true and false as 1 and 0): an index on the field can then seek it.
+  if (typeof value === 'boolean') return { sql: `(${operand.value} = ${Number(value)} AND ${operand.type} = '${String(value)}')`, params: [] };
   return { sql: `(${typeTest(operand, value)} AND ${operand.value} = ?)`, params: [value] };
 }
 
