@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { EVENT_STORE_FILE, KEY_STORE_FILE, READ_STORE_FILE } from '#platform';
 import { SuiviApp } from './support/suivi-app.js';
@@ -176,6 +176,13 @@ suite('a data directory that is full, or read-only', () => {
     if (refused) throw new Error(`mounting a tmpfs on ${mountPoint} failed: ${refused}`);
   });
 
+  // A failed case must not leave its server holding files on the volume: the next case,
+  // the unmount and the test run itself would wait on it.
+  afterEach(async () => {
+    await suivi?.stop().catch(() => undefined);
+    suivi = null;
+  });
+
   afterAll(async () => {
     await suivi?.stop();
     try {
@@ -197,7 +204,8 @@ suite('a data directory that is full, or read-only', () => {
     const refusals = await writeUntilRefused(40);
     expect(refusals.length).toBeGreaterThan(0);
     for (const refusal of refusals) {
-      expect(refusal.code).toBe('SERVICE_UNAVAILABLE');
+      // The whole refusal, so that a failure shows the message with the code.
+      expect(refusal).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
       expect(refusal.message).toMatch(/full/i);
       expect(refusal.message).toMatch(/free space/i);
     }
@@ -235,7 +243,7 @@ suite('a data directory that is full, or read-only', () => {
       const refusals = await writeUntilRefused(1);
       expect(refusals.length).toBeGreaterThan(0);
       for (const refusal of refusals) {
-        expect(refusal.code).toBe('SERVICE_UNAVAILABLE');
+        expect(refusal).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
         // SQLite sees the kernel's refusal as an I/O error; the message sends the operator to the mount.
         expect(refusal.message).toMatch(/read-only|mount/i);
         expect(refusal.message).toMatch(/retry/i);

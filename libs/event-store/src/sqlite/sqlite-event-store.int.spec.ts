@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type Database from 'better-sqlite3';
 import { EventStoreUnavailable } from '../event-store.port.js';
 import { event, eventStoreContract, nextOf, streamName } from '../testing/event-store.contract.js';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store.js';
@@ -203,6 +204,26 @@ describe('SqliteEventStore', () => {
       const grouped = await walFrames(true);
       const separate = await walFrames(false);
       expect(grouped * 5).toBeLessThan(separate);
+    });
+
+    it('refuses a whole group as unavailable when the disk is full, and writes again once there is room', async () => {
+      const store = open();
+      await store.append(streamName('before'), [event('Before')], 'no_stream');
+      // A database that may not grow: SQLite answers SQLITE_FULL, as on a full disk, and
+      // may undo the whole transaction, savepoints and all.
+      const db = (store as unknown as { db: Database.Database }).db;
+      db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true }))}`);
+      const big = 'x'.repeat(20_000);
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 5 }, (_, i) => store.append(streamName(`full${i}`), [event('Big', { big })], 'no_stream')),
+      );
+      for (const outcome of outcomes) {
+        expect(outcome.status).toBe('rejected');
+        expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(EventStoreUnavailable);
+      }
+      expect(await store.headPosition()).toBe(1n);
+      db.pragma('max_page_count = 1073741823');
+      await expect(store.append(streamName('after'), [event('After', { big })], 'no_stream')).resolves.toMatchObject({ position: 2n });
     });
 
     it('writes the appends it accepted before closing', async () => {

@@ -203,6 +203,9 @@ export class SqliteEventStore implements EventStore {
         try {
           return this.appendTx(append.streamName, append.events, append.expected);
         } catch (error) {
+          // SQLite undoes the whole transaction on some errors (a full disk, an I/O
+          // error): then nothing of the group is written, and the group fails as one.
+          if (!db.inTransaction) throw error;
           return { failed: error };
         }
       }),
@@ -280,6 +283,14 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
+  private appendOne(append: PendingAppend): AppendResult | { readonly failed: unknown } {
+    try {
+      return this.appendTx(append.streamName, append.events, append.expected);
+    } catch (error) {
+      return { failed: error };
+    }
+  }
+
   /** Commits the appends gathered since the last group, then answers each. */
   private commitPending(): void {
     const pending = this.pendingAppends;
@@ -291,7 +302,8 @@ export class SqliteEventStore implements EventStore {
     }
     let outcomes: (AppendResult | { readonly failed: unknown })[];
     try {
-      outcomes = this.groupTx(pending);
+      // A lone append needs no savepoint: its own transaction, as without group commit.
+      outcomes = pending.length === 1 ? [this.appendOne(pending[0]!)] : this.groupTx(pending);
     } catch (error) {
       // The commit itself failed (disk full, locked too long): none of them was written.
       for (const append of pending) append.reject(this.translateWriteError(error, append.events));
