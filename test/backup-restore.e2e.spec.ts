@@ -214,7 +214,9 @@ describe('suivi backup and restore (embedded stores)', () => {
     } finally {
       stdout.mockRestore();
       stderr.mockRestore();
-      process.env['SUIVI_DATA_DIR'] = previous;
+      // Assigning undefined would store the string "undefined", a data directory for every later suite.
+      if (previous === undefined) delete process.env['SUIVI_DATA_DIR'];
+      else process.env['SUIVI_DATA_DIR'] = previous;
     }
     const text = printed.join('');
     expect(text).toMatch(/backed up \d+ files .* to .*cli-backup/);
