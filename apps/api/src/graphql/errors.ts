@@ -67,7 +67,13 @@ export function toGraphQLError(error: unknown, fieldPrefix = ''): GraphQLError |
  * has the same thing to do. Found on the error or its causes; null otherwise.
  */
 function storageFailure(error: unknown): string | null {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+  // Duck-typed, not instanceof Error: a driver's error class (better-sqlite3's
+  // SqliteError) may come from another realm than this module's Error.
+  for (
+    let current: unknown = error, depth = 0;
+    typeof current === 'object' && current !== null && depth < 5;
+    current = (current as { cause?: unknown }).cause, depth++
+  ) {
     const code = String((current as { code?: unknown }).code ?? '');
     if (code.startsWith('SQLITE_FULL') || code === 'ENOSPC' || code === 'EDQUOT') {
       return `writes are unavailable: the disk holding the data is full (${code}); nothing was written. Free space on the volume of SUIVI_DATA_DIR, then retry.`;
