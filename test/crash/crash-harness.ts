@@ -199,9 +199,13 @@ export async function runCrashHarness(options: CrashHarnessOptions): Promise<Cra
       const batch = Array.from({ length: burst }, (_, index) => newMutation(round, index));
       mutations.push(...batch);
       // The kill lands after a drawn number of answers plus a drawn delay, so that it cuts
-      // the burst at a different point each round whatever the machine's speed.
-      const killAfterAnswers = Math.floor(random() * burst);
-      const killDelay = Math.floor(random() * (maxKillDelayMs + 1));
+      // the burst at a different point each round whatever the machine's speed. The first
+      // round's kill lands as the burst is sent: a server that commits a burst in one group
+      // can answer all of it within the drawn delay, and a run must cut at least one burst.
+      const drawnAnswers = Math.floor(random() * burst);
+      const drawnDelay = Math.floor(random() * (maxKillDelayMs + 1));
+      const killAfterAnswers = round === 0 ? 0 : drawnAnswers;
+      const killDelay = round === 0 ? 0 : drawnDelay;
       const victim = server;
       let answered = 0;
       let armed: (() => void) | null = null;
