@@ -200,14 +200,11 @@ export class SqliteEventStore implements EventStore {
     // undone alone and the others commit.
     this.groupTx = db.transaction((pending: readonly PendingAppend[]) =>
       pending.map((append) => {
-        try {
-          return this.appendTx(append.streamName, append.events, append.expected);
-        } catch (error) {
-          // SQLite undoes the whole transaction on some errors (a full disk, an I/O
-          // error): then nothing of the group is written, and the group fails as one.
-          if (!db.inTransaction) throw error;
-          return { failed: error };
-        }
+        const outcome = this.appendOne(append);
+        // SQLite undoes the whole transaction on some errors (a full disk, an I/O
+        // error): then nothing of the group is written, and the group fails as one.
+        if ('failed' in outcome && !db.inTransaction) throw outcome.failed;
+        return outcome;
       }),
     ).immediate;
 
@@ -283,6 +280,7 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
+  /** One append in its own transaction, or in a savepoint inside a group's. */
   private appendOne(append: PendingAppend): AppendResult | { readonly failed: unknown } {
     try {
       return this.appendTx(append.streamName, append.events, append.expected);

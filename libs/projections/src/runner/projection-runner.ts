@@ -178,6 +178,9 @@ const IDLE = Symbol('idle');
 const STOPPED = Symbol('stopped');
 const APPLIED: Applied = { ok: true };
 
+/** A checkpoint the log does not reach: the log lost events the projection had applied. */
+const pastTheHead = (checkpoint: bigint, head: bigint | null): boolean => head === null || checkpoint > head;
+
 /** Decoded events kept for the other projections' loops: several pages of the log. */
 const DECODED_EVENTS = 4_096;
 
@@ -452,7 +455,7 @@ export class ProjectionRunner {
         slot.collection = await this.readStore.collection<Doc>(slot.projection.collection);
         const checkpoint = await this.readStore.checkpoints.get(slot.projection.name);
         // Past the head, nothing of it is true to the log: none applied (its loop rebuilds it).
-        this.setCheckpoint(slot, checkpoint !== null && (head === null || checkpoint > head) ? null : checkpoint);
+        this.setCheckpoint(slot, checkpoint !== null && pastTheHead(checkpoint, head) ? null : checkpoint);
       }
     })().catch((error: unknown) => {
       this.readying = null;
@@ -532,7 +535,7 @@ export class ProjectionRunner {
     const collection = this.collectionOf(slot);
     let checkpoint = await this.readStore.checkpoints.get(name);
     const head = checkpoint === null ? null : await this.store.headPosition();
-    if (checkpoint !== null && (head === null || checkpoint > head)) {
+    if (checkpoint !== null && pastTheHead(checkpoint, head)) {
       // The read store holds events the log no longer has: a power cut under
       // synchronous=NORMAL lost the log's last commits but not the read store's,
       // and new events will take those positions again. Following on from the
